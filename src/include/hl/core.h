@@ -36,6 +36,15 @@ typedef enum hl_status {
 
 typedef struct hl_ctx hl_ctx;
 
+/* The kind of geometry a layer holds, as the layer specifications name it. */
+typedef enum hl_geom_kind {
+    HL_GEOM_UNKNOWN = 0,
+    HL_GEOM_POINT,   /* Point, MultiPoint */
+    HL_GEOM_LINE,    /* LineString, MultiLineString */
+    HL_GEOM_POLYGON, /* Polygon, MultiPolygon */
+    HL_GEOM_NONE     /* a table without geometry */
+} hl_geom_kind;
+
 typedef enum hl_log_level { HL_LOG_DEBUG, HL_LOG_INFO, HL_LOG_WARN, HL_LOG_ERROR } hl_log_level;
 
 /* Callback for messages.  `msg` is borrowed for the duration of the call. */

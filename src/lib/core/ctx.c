@@ -1,6 +1,7 @@
 /* The context object: error message, allocator with failure injection,
  * log and progress callbacks, interrupt flag. */
 #include "hl/core.h"
+#include "core/core_int.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@ struct hl_ctx {
     volatile sig_atomic_t interrupted;
     uint64_t alloc_count;
     uint64_t fail_at; /* 0 = never */
+    GEOSContextHandle_t geos;
+    char geos_err[512];
 };
 
 hl_ctx *hl_ctx_create(void) {
@@ -26,7 +29,33 @@ hl_ctx *hl_ctx_create(void) {
     return ctx;
 }
 
-void hl_ctx_destroy(hl_ctx *ctx) { free(ctx); }
+void hl_ctx_destroy(hl_ctx *ctx) {
+    if (!ctx) return;
+    if (ctx->geos) GEOS_finish_r(ctx->geos);
+    free(ctx);
+}
+
+static void geos_error_handler(const char *msg, void *user) {
+    hl_ctx *ctx = user;
+    snprintf(ctx->geos_err, sizeof ctx->geos_err, "%s", msg ? msg : "");
+}
+
+static void geos_notice_handler(const char *msg, void *user) {
+    (void)msg;
+    (void)user;
+}
+
+GEOSContextHandle_t hl__geos(hl_ctx *ctx) {
+    if (!ctx->geos) {
+        ctx->geos = GEOS_init_r();
+        if (!ctx->geos) return NULL;
+        GEOSContext_setErrorMessageHandler_r(ctx->geos, geos_error_handler, ctx);
+        GEOSContext_setNoticeMessageHandler_r(ctx->geos, geos_notice_handler, ctx);
+    }
+    return ctx->geos;
+}
+
+const char *hl__geos_last_error(hl_ctx *ctx) { return ctx->geos_err; }
 
 const char *hl_ctx_errmsg(const hl_ctx *ctx) { return ctx->errmsg; }
 hl_status hl_ctx_errcode(const hl_ctx *ctx) { return ctx->errcode; }

@@ -1,0 +1,376 @@
+/* Loading a study: every layer of the plan, the working CRS, field
+ * bindings from the plan and the layer specifications, the standard with
+ * the plan's overrides, and the administrative hierarchy. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analysis/study_int.h"
+#include "hl/io.h"
+#include "layer/layer_int.h"
+
+static hl_layer **role_slot(hl_study *s, const char *role) {
+    if (!strcmp(role, "county")) return &s->county;
+    if (!strcmp(role, "townships")) return &s->townships;
+    if (!strcmp(role, "villages")) return &s->villages;
+    if (!strcmp(role, "natural_villages")) return &s->natural_villages;
+    if (!strcmp(role, "roads")) return &s->roads;
+    if (!strcmp(role, "water_works")) return &s->water_works;
+    if (!strcmp(role, "water_pipes")) return &s->water_pipes;
+    if (!strcmp(role, "water_service_areas")) return &s->water_service_areas;
+    if (!strcmp(role, "industry_bases")) return &s->industry_bases;
+    if (!strcmp(role, "agricultural_bases")) return &s->agricultural_bases;
+    if (!strcmp(role, "coverage_5g")) return &s->coverage_5g;
+    return NULL;
+}
+
+double hl__std_num(const hl_study *s, const char *key, double dflt) {
+    const hl_std_param *p = s->standard ? hl_standard_param(s->standard, key) : NULL;
+    if (!p || p->type != HL_PARAM_NUMBER || !isfinite(p->number)) return dflt;
+    return p->number;
+}
+
+/* Choose the working CRS: the plan's when it is a projected CRS, else the
+ * Gauss-Krueger zone (UTM outside China) of the centre of the first layer
+ * that has an extent. */
+static hl_status choose_crs(hl_ctx *ctx, hl_study *s) {
+    const hl_plan *plan = s->plan;
+    static const char *order[] = {"county", "townships", "villages", "roads", "natural_villages", NULL};
+    hl_status rc;
+    if (plan->crs && strcasecmp(plan->crs, "auto")) {
+        hl_crs *c = NULL;
+        hl_crs_info info;
+        if ((rc = hl_io_crs_parse(ctx, plan->crs, &c))) {
+            hl_error_prefix(ctx, "%s: crs '%s'", plan->path, plan->crs);
+            return rc;
+        }
+        rc = hl_io_crs_describe(ctx, c, &info);
+        hl_io_crs_destroy(c);
+        if (rc) return rc;
+        if (info.projected && !info.gcj02) {
+            snprintf(s->crs, sizeof s->crs, "%s", plan->crs);
+            s->epsg = info.epsg;
+            return HL_OK;
+        }
+        /* geographic or GCJ-02: the data's CRS, not a working CRS */
+    }
+    for (const char **r = order; *r; r++) {
+        const hl_plan_layer *pl = hl_plan_find(plan, *r, NULL);
+        hl_layer_source src;
+        hl_layer_probe pr;
+        int epsg;
+        if (!pl) continue;
+        memset(&src, 0, sizeof src);
+        src.role = pl->role;
+        src.path = pl->source;
+        src.layer = pl->layer;
+        src.encoding = pl->encoding;
+        src.crs = pl->crs;
+        src.fallback_crs = plan->crs;
+        if ((rc = hl_layer_probe_source(ctx, &src, &pr))) return rc;
+        if (!pr.has_extent) continue;
+        if ((rc = hl_io_choose_working_crs(ctx, (pr.lon_min + pr.lon_max) / 2, (pr.lat_min + pr.lat_max) / 2, &epsg)))
+            return rc;
+        snprintf(s->crs, sizeof s->crs, "EPSG:%d", epsg);
+        s->epsg = epsg;
+        return HL_OK;
+    }
+    return hl_error(ctx, HL_E_DATA, "%s: none of the county, townships, villages, roads or natural_villages layers "
+                                    "has features with coordinates; cannot choose a working CRS (set crs: EPSG:nnnn)",
+                    plan->path);
+}
+
+/* Bind canonical fields: the plan's mapping first, then the spec's aliases. */
+static hl_status bind_fields(hl_ctx *ctx, hl_study *s, hl_layer *L, const hl_plan_layer *pl) {
+    const hl_role_spec *rs = hl_spec_role(s->specs, pl->role);
+    const char **names;
+    size_t nf = hl_layer_field_count(L);
+    hl_status rc = HL_OK;
+    char where[512];
+    if (pl->kind) snprintf(where, sizeof where, "layers.facilities.%s", pl->kind);
+    else snprintf(where, sizeof where, "layers.%s", pl->role);
+    for (size_t i = 0; i < pl->n_fields; i++) {
+        if (rs && !hl_role_spec_field(rs, pl->field_keys[i]) && strcmp(pl->field_keys[i], "id")) {
+            char known[1024] = "";
+            size_t used = 0;
+            for (size_t j = 0; j < hl_role_spec_field_count(rs) && used + 2 < sizeof known; j++) {
+                int w = snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
+                                 hl_role_spec_field_at(rs, j)->name);
+                if (w < 0) break;
+                used += (size_t)w;
+            }
+            return hl_error(ctx, HL_E_PLAN, "%s: %s.fields: '%s' is not a field of role %s (known: %s)",
+                            s->plan->path, where, pl->field_keys[i], pl->role, known);
+        }
+        if ((rc = hl_layer_bind(ctx, L, pl->field_keys[i], pl->field_values[i]))) {
+            hl_error_prefix(ctx, "%s: %s", s->plan->path, where);
+            return rc;
+        }
+    }
+    if (!rs) return HL_OK;
+    names = hl_calloc(ctx, nf ? nf : 1, sizeof *names);
+    if (!names) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    for (size_t j = 0; j < nf; j++) names[j] = hl_layer_field_name(L, j);
+    for (size_t k = 0; k < hl_role_spec_field_count(rs) && !rc; k++) {
+        const hl_field_spec *f = hl_role_spec_field_at(rs, k);
+        size_t idx;
+        if (hl_layer_has(L, f->name)) continue;
+        if (hl_spec_field_find(f, names, nf, &idx)) {
+            rc = hl_layer_bind(ctx, L, f->name, names[idx]);
+        } else if (f->required) {
+            rc = hl_error(ctx, HL_E_DATA,
+                          "%s (role %s): required field '%s' (%s) was not found among its fields; map it in the plan "
+                          "with %s.fields: {%s: YOUR_FIELD}",
+                          hl_layer_source_name(L), pl->role, f->name, f->description_zh ? f->description_zh : "",
+                          where, f->name);
+        }
+    }
+    hl_free(names);
+    return rc;
+}
+
+static hl_status load_layer(hl_ctx *ctx, hl_study *s, const hl_plan_layer *pl, hl_layer **out) {
+    hl_layer_source src;
+    const hl_role_spec *rs = hl_spec_role(s->specs, pl->role);
+    hl_status rc;
+    memset(&src, 0, sizeof src);
+    src.role = pl->role;
+    src.kind = pl->kind;
+    src.path = pl->source;
+    src.layer = pl->layer;
+    src.where = pl->where;
+    src.encoding = pl->encoding;
+    src.crs = pl->crs;
+    src.fallback_crs = s->plan->crs;
+    src.want = rs ? hl_role_spec_geom(rs) : HL_GEOM_UNKNOWN;
+    if (!strcmp(pl->role, "facilities") || !strcmp(pl->role, "natural_villages") || !strcmp(pl->role, "water_works"))
+        src.want = HL_GEOM_POINT; /* polygons become their interior point */
+    if (!strcmp(pl->role, "industry_bases")) src.want = HL_GEOM_UNKNOWN;
+    hl_log(ctx, HL_LOG_INFO, "reading %s%s%s from %s", pl->role, pl->kind ? "." : "", pl->kind ? pl->kind : "",
+           pl->source);
+    if ((rc = hl_layer_read(ctx, &src, s->crs, s->qa, out))) return rc;
+    if ((rc = bind_fields(ctx, s, *out, pl))) {
+        hl_layer_destroy(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Codes: strip spaces and trailing ".0" that numeric columns give. */
+static void norm_code(const char *in, char *out, size_t size) {
+    size_t n = 0;
+    if (!in) {
+        out[0] = '\0';
+        return;
+    }
+    for (; *in && n + 1 < size; in++)
+        if (*in != ' ') out[n++] = *in;
+    out[n] = '\0';
+    if (n > 2 && !strcmp(out + n - 2, ".0")) out[n - 2] = '\0';
+}
+
+static const char *name_of(const hl_layer *L, size_t i, char *buf, size_t size) {
+    const char *n = hl_layer_value(L, i, "name");
+    if (n) return n;
+    return hl_layer_id(L, i, buf, size);
+}
+
+static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
+    hl_status rc = HL_OK;
+    size_t nt = hl_layer_count(s->townships), nv = hl_layer_count(s->villages),
+           nn = hl_layer_count(s->natural_villages);
+    char a[64], b[64], buf[64], buf2[64];
+    if (s->townships && (rc = hl_polyindex_create(ctx, s->townships, &s->township_ix))) return rc;
+    if (s->villages && (rc = hl_polyindex_create(ctx, s->villages, &s->village_ix))) return rc;
+    if (nv) {
+        s->village_township = hl_malloc(ctx, nv * sizeof *s->village_township);
+        if (!s->village_township) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    for (size_t v = 0; v < nv; v++) {
+        size_t by_code = SIZE_MAX, by_geom = SIZE_MAX;
+        double x, y;
+        norm_code(hl_layer_value(s->villages, v, "township_code"), a, sizeof a);
+        if (!a[0]) {
+            norm_code(hl_layer_value(s->villages, v, "code"), a, sizeof a);
+            if (strlen(a) == 12) a[9] = '\0';
+            else a[0] = '\0';
+        }
+        if (a[0])
+            for (size_t t = 0; t < nt; t++) {
+                norm_code(hl_layer_value(s->townships, t, "code"), b, sizeof b);
+                if (!strcmp(a, b)) {
+                    by_code = t;
+                    break;
+                }
+            }
+        if (s->township_ix && hl_layer_point(s->villages, v, &x, &y)) by_geom = hl_polyindex_find(s->township_ix, x, y);
+        s->village_township[v] = by_code != SIZE_MAX ? by_code : by_geom;
+        if (by_code != SIZE_MAX && by_geom != SIZE_MAX && by_code != by_geom) {
+            bool has = hl_layer_point(s->villages, v, &x, &y);
+            rc = hl_qa_add(ctx, s->qa, HL_QA_WARNING, "hierarchy_mismatch", "villages", hl_layer_source_name(s->villages),
+                           hl_layer_id(s->villages, v, buf, sizeof buf), has, x, y, NAN,
+                           "village %s: its code places it in township %s but its geometry lies in township %s; "
+                           "the code is used. Check the code or the boundary",
+                           name_of(s->villages, v, buf2, sizeof buf2), name_of(s->townships, by_code, a, sizeof a),
+                           name_of(s->townships, by_geom, b, sizeof b));
+        } else if (s->townships && by_code == SIZE_MAX && by_geom == SIZE_MAX) {
+            bool has = hl_layer_point(s->villages, v, &x, &y);
+            rc = hl_qa_add(ctx, s->qa, HL_QA_WARNING, "outside_township", "villages", hl_layer_source_name(s->villages),
+                           hl_layer_id(s->villages, v, buf, sizeof buf), has, x, y, NAN,
+                           "village %s lies in no township and its code matches none; check its boundary and code",
+                           name_of(s->villages, v, buf2, sizeof buf2));
+        }
+        if (rc) return rc;
+    }
+    if (nn) {
+        s->nv_village = hl_malloc(ctx, nn * sizeof *s->nv_village);
+        s->nv_township = hl_malloc(ctx, nn * sizeof *s->nv_township);
+        if (!s->nv_village || !s->nv_township) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    for (size_t n = 0; n < nn; n++) {
+        size_t by_code = SIZE_MAX, by_geom = SIZE_MAX;
+        double x = 0, y = 0;
+        bool has = hl_layer_point(s->natural_villages, n, &x, &y);
+        norm_code(hl_layer_value(s->natural_villages, n, "village_code"), a, sizeof a);
+        if (a[0])
+            for (size_t v = 0; v < nv; v++) {
+                norm_code(hl_layer_value(s->villages, v, "code"), b, sizeof b);
+                if (!strcmp(a, b)) {
+                    by_code = v;
+                    break;
+                }
+            }
+        if (s->village_ix && has) by_geom = hl_polyindex_find(s->village_ix, x, y);
+        s->nv_village[n] = by_code != SIZE_MAX ? by_code : by_geom;
+        if (by_code != SIZE_MAX && by_geom != SIZE_MAX && by_code != by_geom)
+            rc = hl_qa_add(ctx, s->qa, HL_QA_WARNING, "hierarchy_mismatch", "natural_villages",
+                           hl_layer_source_name(s->natural_villages),
+                           hl_layer_id(s->natural_villages, n, buf, sizeof buf), has, x, y, NAN,
+                           "natural village %s: its village code says %s but it lies in %s; the code is used",
+                           name_of(s->natural_villages, n, buf2, sizeof buf2),
+                           name_of(s->villages, by_code, a, sizeof a), name_of(s->villages, by_geom, b, sizeof b));
+        else if (s->villages && by_code == SIZE_MAX && by_geom == SIZE_MAX && has)
+            rc = hl_qa_add(ctx, s->qa, HL_QA_WARNING, "outside_village", "natural_villages",
+                           hl_layer_source_name(s->natural_villages),
+                           hl_layer_id(s->natural_villages, n, buf, sizeof buf), has, x, y, NAN,
+                           "natural village %s lies in no administrative village; check its location "
+                           "(it may be outside the county or in the wrong CRS)",
+                           name_of(s->natural_villages, n, buf2, sizeof buf2));
+        if (rc) return rc;
+        s->nv_township[n] = s->nv_village[n] != SIZE_MAX && s->village_township
+                                ? s->village_township[s->nv_village[n]]
+                                : (s->township_ix && has ? hl_polyindex_find(s->township_ix, x, y) : SIZE_MAX);
+    }
+    return HL_OK;
+}
+
+hl_status hl_study_load(hl_ctx *ctx, const hl_plan *plan, const char *layers_dir, hl_qa *qa, hl_study **out) {
+    hl_study *s;
+    hl_status rc;
+    *out = NULL;
+    s = hl_calloc(ctx, 1, sizeof *s);
+    if (!s) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    s->ctx = ctx;
+    s->plan = plan;
+    s->qa = qa;
+    if ((rc = hl_spec_set_load(ctx, layers_dir, &s->specs))) goto done;
+    if ((rc = hl_standard_load_for_set(ctx, s->specs, plan->standard, &s->standard))) {
+        hl_error_prefix(ctx, "%s: standard '%s'", plan->path, plan->standard);
+        goto done;
+    }
+    for (size_t i = 0; i < plan->n_overrides; i++) {
+        if ((rc = hl_standard_override(s->standard, plan->overrides[i].key, plan->overrides[i].value))) {
+            hl_error_prefix(ctx, "%s: thresholds", plan->path);
+            goto done;
+        }
+    }
+    if ((rc = choose_crs(ctx, s))) goto done;
+    hl_log(ctx, HL_LOG_INFO, "working CRS %s", s->crs);
+    for (size_t i = 0; i < plan->n_layers; i++) {
+        const hl_plan_layer *pl = &plan->layers[i];
+        hl_layer *L = NULL;
+        if ((rc = load_layer(ctx, s, pl, &L))) goto done;
+        if (pl->kind) {
+            hl_layer **nf = hl_realloc(ctx, s->facilities, (s->n_facilities + 1) * sizeof *nf);
+            if (!nf) {
+                hl_layer_destroy(L);
+                rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+                goto done;
+            }
+            s->facilities = nf;
+            s->facilities[s->n_facilities++] = L;
+        } else {
+            hl_layer **slot = role_slot(s, pl->role);
+            if (!slot) {
+                hl_layer_destroy(L);
+                continue;
+            }
+            *slot = L;
+        }
+    }
+    rc = build_hierarchy(ctx, s);
+done:
+    if (rc) {
+        hl_study_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return HL_OK;
+}
+
+void hl_study_destroy(hl_study *s) {
+    if (!s) return;
+    hl_polyindex_destroy(s->township_ix);
+    hl_polyindex_destroy(s->village_ix);
+    hl_layer_destroy(s->county);
+    hl_layer_destroy(s->townships);
+    hl_layer_destroy(s->villages);
+    hl_layer_destroy(s->natural_villages);
+    hl_layer_destroy(s->roads);
+    hl_layer_destroy(s->water_works);
+    hl_layer_destroy(s->water_pipes);
+    hl_layer_destroy(s->water_service_areas);
+    hl_layer_destroy(s->industry_bases);
+    hl_layer_destroy(s->agricultural_bases);
+    hl_layer_destroy(s->coverage_5g);
+    for (size_t i = 0; i < s->n_facilities; i++) hl_layer_destroy(s->facilities[i]);
+    hl_free(s->facilities);
+    hl_free(s->village_township);
+    hl_free(s->nv_village);
+    hl_free(s->nv_township);
+    hl_standard_destroy(s->standard);
+    hl_spec_set_destroy(s->specs);
+    hl_free(s);
+}
+
+const char *hl_study_crs(const hl_study *s) { return s->crs; }
+
+const hl_layer *hl_study_layer(const hl_study *s, const char *role) {
+    hl_layer **slot = role_slot((hl_study *)s, role);
+    return slot ? *slot : NULL;
+}
+
+size_t hl_study_facility_kind_count(const hl_study *s) { return s->n_facilities; }
+const hl_layer *hl_study_facility_layer(const hl_study *s, size_t i) {
+    return i < s->n_facilities ? s->facilities[i] : NULL;
+}
+const hl_layer *hl_study_facilities(const hl_study *s, const char *kind) {
+    for (size_t i = 0; i < s->n_facilities; i++)
+        if (!strcmp(hl_layer_kind(s->facilities[i]), kind)) return s->facilities[i];
+    return NULL;
+}
+
+size_t hl_study_village_township(const hl_study *s, size_t v) {
+    return s->village_township && v < hl_layer_count(s->villages) ? s->village_township[v] : SIZE_MAX;
+}
+size_t hl_study_natural_village_village(const hl_study *s, size_t n) {
+    return s->nv_village && n < hl_layer_count(s->natural_villages) ? s->nv_village[n] : SIZE_MAX;
+}
+size_t hl_study_township_at(const hl_study *s, double x, double y) {
+    return s->township_ix ? hl_polyindex_find(s->township_ix, x, y) : SIZE_MAX;
+}
+size_t hl_study_village_at(const hl_study *s, double x, double y) {
+    return s->village_ix ? hl_polyindex_find(s->village_ix, x, y) : SIZE_MAX;
+}

@@ -1,0 +1,37 @@
+/* The geom module: GEOS-backed spatial helpers used by the analysis
+ * (point-in-polygon lookups over a layer, nearest-feature distances,
+ * clipping lengths and areas).  GEOS reentrant API only. */
+#ifndef HL_GEOM_INT_H
+#define HL_GEOM_INT_H
+
+#include <geos_c.h>
+
+#include "hl/layer.h"
+
+/* A point-in-polygon index over the polygons of a layer. */
+typedef struct hl_polyindex hl_polyindex;
+
+/* Index the usable polygon geometries of `layer` (borrowed: it must outlive
+ * the index).  Caller destroys *out. */
+hl_status hl_polyindex_create(hl_ctx *ctx, const hl_layer *layer, hl_polyindex **out);
+void hl_polyindex_destroy(hl_polyindex *ix);
+/* The lowest-index feature whose polygon contains (covers) the point, or
+ * SIZE_MAX. */
+size_t hl_polyindex_find(hl_polyindex *ix, double x, double y);
+
+/* A nearest-geometry index over the usable geometries of a layer (or a
+ * subset). */
+typedef struct hl_nearindex hl_nearindex;
+/* Index features i of `layer` for which keep == NULL or keep[i] is true. */
+hl_status hl_nearindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_nearindex **out);
+void hl_nearindex_destroy(hl_nearindex *ix);
+/* Distance from the point to the nearest indexed geometry (INFINITY if the
+ * index is empty); *feature receives its index (ties: lowest index). */
+double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *feature);
+
+/* WKB (little endian, 2D) of a GEOS geometry; caller frees with GEOSFree_r. */
+unsigned char *hl__geom_wkb(hl_ctx *ctx, const GEOSGeometry *g, size_t *size);
+/* WKB of a point. Caller frees with GEOSFree_r. */
+unsigned char *hl__point_wkb(hl_ctx *ctx, double x, double y, size_t *size);
+
+#endif

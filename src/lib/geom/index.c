@@ -1,0 +1,186 @@
+/* Spatial lookups over layers with GEOS STRtrees and prepared geometries. */
+#include <math.h>
+#include <string.h>
+
+#include "core/core_int.h"
+#include "geom/geom_int.h"
+#include "layer/layer_int.h"
+
+struct hl_polyindex {
+    hl_ctx *ctx;
+    const hl_layer *layer;
+    GEOSSTRtree *tree;
+    const GEOSPreparedGeometry **prep; /* per feature, NULL if unusable */
+    size_t n;
+};
+
+hl_status hl_polyindex_create(hl_ctx *ctx, const hl_layer *layer, hl_polyindex **out) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    hl_polyindex *ix;
+    size_t n = hl_layer_count(layer);
+    *out = NULL;
+    if (!h) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    ix = hl_calloc(ctx, 1, sizeof *ix);
+    if (!ix) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    ix->ctx = ctx;
+    ix->layer = layer;
+    ix->n = n;
+    ix->prep = hl_calloc(ctx, n ? n : 1, sizeof *ix->prep);
+    ix->tree = GEOSSTRtree_create_r(h, 10);
+    if (!ix->prep || !ix->tree) {
+        hl_polyindex_destroy(ix);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory building a polygon index");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = hl__layer_geom(layer, i);
+        if (!g) continue;
+        ix->prep[i] = GEOSPrepare_r(h, g);
+        if (!ix->prep[i]) {
+            hl_polyindex_destroy(ix);
+            return hl_error(ctx, HL_E_GEOM, "cannot prepare a polygon: %s", hl__geos_last_error(ctx));
+        }
+        GEOSSTRtree_insert_r(h, ix->tree, g, (void *)(uintptr_t)(i + 1));
+    }
+    *out = ix;
+    return HL_OK;
+}
+
+void hl_polyindex_destroy(hl_polyindex *ix) {
+    GEOSContextHandle_t h;
+    if (!ix) return;
+    h = hl__geos(ix->ctx);
+    if (ix->prep)
+        for (size_t i = 0; i < ix->n; i++)
+            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
+    if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
+    hl_free(ix->prep);
+    hl_free(ix);
+}
+
+typedef struct find_state {
+    GEOSContextHandle_t h;
+    hl_polyindex *ix;
+    const GEOSGeometry *pt;
+    size_t best;
+} find_state;
+
+static void find_cb(void *item, void *user) {
+    find_state *st = user;
+    size_t i = (size_t)(uintptr_t)item - 1;
+    if (i >= st->best) return;
+    if (GEOSPreparedCovers_r(st->h, st->ix->prep[i], st->pt) == 1) st->best = i;
+}
+
+size_t hl_polyindex_find(hl_polyindex *ix, double x, double y) {
+    GEOSContextHandle_t h = hl__geos(ix->ctx);
+    find_state st;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+    if (!pt) return SIZE_MAX;
+    st.h = h;
+    st.ix = ix;
+    st.pt = pt;
+    st.best = SIZE_MAX;
+    GEOSSTRtree_query_r(h, ix->tree, pt, find_cb, &st);
+    GEOSGeom_destroy_r(h, pt);
+    return st.best;
+}
+
+struct hl_nearindex {
+    hl_ctx *ctx;
+    const hl_layer *layer;
+    GEOSSTRtree *tree;
+    size_t count;
+};
+
+hl_status hl_nearindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_nearindex **out) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    hl_nearindex *ix;
+    size_t n = layer ? hl_layer_count(layer) : 0;
+    *out = NULL;
+    ix = hl_calloc(ctx, 1, sizeof *ix);
+    if (!ix || !h) {
+        hl_free(ix);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    ix->ctx = ctx;
+    ix->layer = layer;
+    ix->tree = GEOSSTRtree_create_r(h, 10);
+    if (!ix->tree) {
+        hl_free(ix);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = hl__layer_geom(layer, i);
+        if (!g || (keep && !keep[i])) continue;
+        GEOSSTRtree_insert_r(h, ix->tree, g, (void *)(uintptr_t)(i + 1));
+        ix->count++;
+    }
+    *out = ix;
+    return HL_OK;
+}
+
+void hl_nearindex_destroy(hl_nearindex *ix) {
+    if (!ix) return;
+    if (ix->tree) GEOSSTRtree_destroy_r(hl__geos(ix->ctx), ix->tree);
+    hl_free(ix);
+}
+
+typedef struct near_state {
+    GEOSContextHandle_t h;
+    const hl_layer *layer;
+    const void *query;
+} near_state;
+
+static int near_dist_cb(const void *item1, const void *item2, double *distance, void *user) {
+    near_state *st = user;
+    /* one item is the query point, the other a feature index + 1 */
+    const void *feat = item1 == st->query ? item2 : item1;
+    size_t i = (size_t)(uintptr_t)feat - 1;
+    const GEOSGeometry *b = hl__layer_geom(st->layer, i);
+    return GEOSDistance_r(st->h, (const GEOSGeometry *)st->query, b, distance);
+}
+
+double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *feature) {
+    GEOSContextHandle_t h = hl__geos(ix->ctx);
+    GEOSGeometry *pt;
+    const void *hit;
+    near_state st;
+    double d = INFINITY;
+    if (feature) *feature = SIZE_MAX;
+    if (ix->count == 0) return INFINITY;
+    pt = GEOSGeom_createPointFromXY_r(h, x, y);
+    if (!pt) return INFINITY;
+    st.h = h;
+    st.layer = ix->layer;
+    st.query = pt;
+    hit = GEOSSTRtree_nearest_generic_r(h, ix->tree, pt, pt, near_dist_cb, &st);
+    if (hit) {
+        size_t i = (size_t)(uintptr_t)hit - 1;
+        if (GEOSDistance_r(h, pt, hl__layer_geom(ix->layer, i), &d) != 1) d = INFINITY;
+        if (feature) *feature = i;
+    }
+    GEOSGeom_destroy_r(h, pt);
+    return d;
+}
+
+unsigned char *hl__geom_wkb(hl_ctx *ctx, const GEOSGeometry *g, size_t *size) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+    unsigned char *buf;
+    if (!w) return NULL;
+    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
+    GEOSWKBWriter_setOutputDimension_r(h, w, 2);
+    buf = GEOSWKBWriter_write_r(h, w, g, size);
+    GEOSWKBWriter_destroy_r(h, w);
+    return buf;
+}
+
+unsigned char *hl__point_wkb(hl_ctx *ctx, double x, double y, size_t *size) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
+    unsigned char *buf;
+    if (!p) return NULL;
+    buf = hl__geom_wkb(ctx, p, size);
+    GEOSGeom_destroy_r(h, p);
+    return buf;
+}

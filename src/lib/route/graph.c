@@ -1,0 +1,150 @@
+/* Routable graph: validates an edge list and builds forward and reverse
+ * compressed-sparse-row adjacency (one arc per open edge direction, self
+ * loops left out because they can never shorten a path). */
+#include <math.h>
+#include <string.h>
+
+#include "route/route_int.h"
+
+void hl_graph_destroy(hl_graph *g) {
+    if (!g) return;
+    hl_free(g->from);
+    hl_free(g->to);
+    hl_free(g->fwd_s);
+    hl_free(g->bwd_s);
+    hl_free(g->len_m);
+    hl_free(g->fwd_start);
+    hl_free(g->fwd_arcs);
+    hl_free(g->bwd_start);
+    hl_free(g->bwd_arcs);
+    hl_free(g);
+}
+
+static bool time_ok(double t) { return !isnan(t) && t >= 0.0; }
+
+/* Fill one CSR (start has n+1 entries, zeroed on entry).  by_tail selects
+ * the forward CSR (rows are tails) or the reverse one (rows are heads).
+ * Arcs in a row are in edge order, the along-direction arc first, which
+ * makes the search order (and so every tie) independent of anything but
+ * the input. */
+static void build_csr(hl_graph *g, bool by_tail, size_t *start, hl__arc *arcs) {
+    size_t n = g->n_nodes, i;
+    for (i = 0; i < g->n_edges; i++) {
+        uint32_t a = g->from[i], b = g->to[i];
+        if (a == b) continue;
+        if (isfinite(g->fwd_s[i])) start[(by_tail ? a : b) + 1]++;
+        if (isfinite(g->bwd_s[i])) start[(by_tail ? b : a) + 1]++;
+    }
+    for (i = 0; i < n; i++) start[i + 1] += start[i];
+    /* place arcs using start[row] as a running cursor, then shift back */
+    for (i = 0; i < g->n_edges; i++) {
+        uint32_t a = g->from[i], b = g->to[i];
+        if (a == b) continue;
+        if (isfinite(g->fwd_s[i])) {
+            uint32_t row = by_tail ? a : b;
+            hl__arc *arc = &arcs[start[row]++];
+            arc->node = by_tail ? b : a;
+            arc->edge = (uint32_t)i;
+            arc->time_s = g->fwd_s[i];
+            arc->len_m = g->len_m[i];
+        }
+        if (isfinite(g->bwd_s[i])) {
+            uint32_t row = by_tail ? b : a;
+            hl__arc *arc = &arcs[start[row]++];
+            arc->node = by_tail ? a : b;
+            arc->edge = (uint32_t)i;
+            arc->time_s = g->bwd_s[i];
+            arc->len_m = g->len_m[i];
+        }
+    }
+    for (i = n; i > 0; i--) start[i] = start[i - 1];
+    start[0] = 0;
+}
+
+hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uint32_t *from,
+                          const uint32_t *to, const double *fwd_s, const double *bwd_s,
+                          const double *len_m, hl_graph **out) {
+    hl_status rc = HL_OK;
+    hl_graph *g = NULL;
+    size_t i, n_arcs = 0;
+
+    if (!out) return hl_error(ctx, HL_E_ARG, "hl_graph_create: out is NULL");
+    *out = NULL;
+    if (n_nodes >= HL_ROUTE_NONE || n_edges >= HL_ROUTE_NONE) {
+        rc = hl_error(ctx, HL_E_ARG, "graph too large: %zu nodes, %zu edges (limit %u)", n_nodes,
+                      n_edges, (unsigned)(HL_ROUTE_NONE - 1));
+        goto done;
+    }
+    if (n_edges > 0 && (!from || !to || !fwd_s || !bwd_s)) {
+        rc = hl_error(ctx, HL_E_ARG, "hl_graph_create: an edge array is NULL");
+        goto done;
+    }
+    for (i = 0; i < n_edges; i++) {
+        if (from[i] >= n_nodes || to[i] >= n_nodes) {
+            rc = hl_error(ctx, HL_E_ARG, "edge %zu joins node %u -> %u but the graph has %zu nodes",
+                          i, from[i], to[i], n_nodes);
+            goto done;
+        }
+        if (!time_ok(fwd_s[i]) || !time_ok(bwd_s[i])) {
+            rc = hl_error(ctx, HL_E_ARG,
+                          "edge %zu has an invalid travel time (forward %g s, backward %g s): "
+                          "times must be >= 0 or INFINITY",
+                          i, fwd_s[i], bwd_s[i]);
+            goto done;
+        }
+        if (len_m && !(isfinite(len_m[i]) && len_m[i] >= 0.0)) {
+            rc = hl_error(ctx, HL_E_ARG, "edge %zu has an invalid length %g m", i, len_m[i]);
+            goto done;
+        }
+        if (from[i] != to[i]) n_arcs += (size_t)isfinite(fwd_s[i]) + (size_t)isfinite(bwd_s[i]);
+    }
+
+    g = hl_calloc(ctx, 1, sizeof *g);
+    if (!g) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory building a graph of %zu nodes", n_nodes);
+        goto done;
+    }
+    g->n_nodes = n_nodes;
+    g->n_edges = n_edges;
+    g->n_arcs = n_arcs;
+    g->from = hl_malloc(ctx, n_edges * sizeof *g->from);
+    g->to = g->from ? hl_malloc(ctx, n_edges * sizeof *g->to) : NULL;
+    g->fwd_s = g->to ? hl_malloc(ctx, n_edges * sizeof *g->fwd_s) : NULL;
+    g->bwd_s = g->fwd_s ? hl_malloc(ctx, n_edges * sizeof *g->bwd_s) : NULL;
+    g->len_m = g->bwd_s ? hl_malloc(ctx, n_edges * sizeof *g->len_m) : NULL;
+    g->fwd_start = g->len_m ? hl_calloc(ctx, n_nodes + 1, sizeof *g->fwd_start) : NULL;
+    g->bwd_start = g->fwd_start ? hl_calloc(ctx, n_nodes + 1, sizeof *g->bwd_start) : NULL;
+    g->fwd_arcs = g->bwd_start ? hl_malloc(ctx, n_arcs * sizeof *g->fwd_arcs) : NULL;
+    g->bwd_arcs = g->fwd_arcs ? hl_malloc(ctx, n_arcs * sizeof *g->bwd_arcs) : NULL;
+    if (!g->bwd_arcs) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory building a graph of %zu nodes and %zu edges",
+                      n_nodes, n_edges);
+        goto done;
+    }
+    if (n_edges > 0) {
+        memcpy(g->from, from, n_edges * sizeof *from);
+        memcpy(g->to, to, n_edges * sizeof *to);
+        memcpy(g->fwd_s, fwd_s, n_edges * sizeof *fwd_s);
+        memcpy(g->bwd_s, bwd_s, n_edges * sizeof *bwd_s);
+        if (len_m)
+            memcpy(g->len_m, len_m, n_edges * sizeof *len_m);
+        else
+            for (i = 0; i < n_edges; i++) g->len_m[i] = 0.0;
+    }
+    build_csr(g, true, g->fwd_start, g->fwd_arcs);
+    build_csr(g, false, g->bwd_start, g->bwd_arcs);
+    *out = g;
+    g = NULL;
+done:
+    hl_graph_destroy(g);
+    return rc;
+}
+
+size_t hl_graph_node_count(const hl_graph *g) { return g->n_nodes; }
+size_t hl_graph_edge_count(const hl_graph *g) { return g->n_edges; }
+size_t hl_graph_arc_count(const hl_graph *g) { return g->n_arcs; }
+const uint32_t *hl_graph_edge_from(const hl_graph *g) { return g->from; }
+const uint32_t *hl_graph_edge_to(const hl_graph *g) { return g->to; }
+const double *hl_graph_edge_fwd_s(const hl_graph *g) { return g->fwd_s; }
+const double *hl_graph_edge_bwd_s(const hl_graph *g) { return g->bwd_s; }
+const double *hl_graph_edge_len_m(const hl_graph *g) { return g->len_m; }

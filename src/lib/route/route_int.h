@@ -1,0 +1,87 @@
+/* Private structures of the route module: the CSR graph, the search
+ * workspace with its indexed 4-ary heap, and the internal search entry
+ * points shared by search.c, od.c and isochrone.c. */
+#ifndef HL_ROUTE_INT_H
+#define HL_ROUTE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hl/route.h"
+
+/* One directed arc in a CSR row.  In the forward CSR the row is the tail
+ * and `node` the head; in the reverse CSR the row is the head and `node`
+ * the tail. */
+typedef struct hl__arc {
+    uint32_t node;
+    uint32_t edge;
+    double time_s;
+    double len_m;
+} hl__arc;
+
+struct hl_graph {
+    size_t n_nodes, n_edges, n_arcs;
+    uint32_t *from, *to;
+    double *fwd_s, *bwd_s, *len_m;
+    size_t *fwd_start; /* n_nodes + 1 */
+    hl__arc *fwd_arcs;
+    size_t *bwd_start; /* n_nodes + 1 */
+    hl__arc *bwd_arcs;
+};
+
+/* Heap entry: key (time, source, id); id is a node (one-label search) or
+ * a label slot node*k + j (k-label search). */
+typedef struct hl__heap_entry {
+    double t;
+    uint32_t s;
+    uint32_t id;
+} hl__heap_entry;
+
+#define HL__NOT_IN_HEAP UINT32_MAX
+
+struct hl_route_ws {
+    size_t n_nodes;
+    /* one-label search state, all n_nodes long; unlabelled = INFINITY/NONE */
+    double *time_s;
+    double *len_m;
+    uint32_t *src;
+    uint32_t *pred;
+    uint8_t *done; /* OD target bookkeeping */
+    uint32_t *touched; /* nodes that got a label in the current search */
+    size_t n_touched;
+    /* heap over ids 0 .. id_cap-1 */
+    hl__heap_entry *heap;
+    size_t heap_n;
+    uint32_t *pos; /* id -> heap index, HL__NOT_IN_HEAP */
+    size_t id_cap;
+    /* k-label state: slot arrays n_nodes*k_cap, count per node */
+    size_t k_cap;
+    double *k_time_s;
+    double *k_len_m;
+    uint32_t *k_src;
+    uint32_t *k_count;
+};
+
+/* Label order of route.h: is (t1, s1, l1) better than (t2, s2, l2)? */
+static inline bool hl__label_better(double t1, uint32_t s1, double l1, double t2, uint32_t s2,
+                                    double l2) {
+    if (t1 < t2 - HL_ROUTE_TIME_EPS_S) return true;
+    if (t1 > t2 + HL_ROUTE_TIME_EPS_S) return false;
+    if (s1 != s2) return s1 < s2;
+    return l1 < l2;
+}
+
+/* Seed one source label into a clean workspace (one-label search). */
+void hl__search_seed(hl_route_ws *ws, uint32_t node, double t, uint32_t s, double l,
+                     double cutoff_s);
+/* Run the one-label search from the seeded labels.  If target_mark is not
+ * NULL the search stops once the n_targets distinct marked nodes are final.
+ * `ictx` is only polled for interruption (may be NULL).  Returns HL_OK or
+ * HL_E_INTERRUPTED (without setting a message: the caller does). */
+hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, double cutoff_s,
+                         const uint8_t *target_mark, size_t n_targets, const hl_ctx *ictx);
+/* Return the workspace to its clean state after hl__search_run. */
+void hl__search_reset(hl_route_ws *ws);
+
+#endif

@@ -1,0 +1,677 @@
+/* Unit tests for the route module: multi-source, k-nearest and OD searches
+ * checked against a plain Floyd-Warshall on many small random graphs,
+ * hand-built graphs with known answers, isochrone pieces computed by hand,
+ * thread-count independence of the OD matrix, and allocation failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hl/route.h"
+
+#define INF INFINITY
+#define NONE HL_ROUTE_NONE
+
+/* ---- small deterministic RNG (xorshift64*) ---------------------------- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(uint32_t n) {
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)(((rng_state * 2685821657736338717ull) >> 33) % n);
+}
+
+/* ---- brute force: Floyd-Warshall on (time, length) pairs -------------- */
+
+#define MAXN 10
+typedef struct bf_pair {
+    double t, l;
+} bf_pair;
+
+static int pair_less(bf_pair a, bf_pair b) { return a.t < b.t || (a.t == b.t && a.l < b.l); }
+
+/* D[u][v] = lexicographically least (time, length) over all walks u -> v.
+ * All test values are small multiples of 0.5, so the sums are exact and the
+ * tolerance of the library never comes into play. */
+static void floyd(size_t n, size_t m, const uint32_t *from, const uint32_t *to, const double *fwd,
+                  const double *bwd, const double *len, bf_pair D[MAXN][MAXN]) {
+    size_t i, j, k;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++) D[i][j] = (bf_pair){i == j ? 0.0 : INF, i == j ? 0.0 : INF};
+    for (k = 0; k < m; k++) {
+        bf_pair a = {fwd[k], len[k]}, b = {bwd[k], len[k]};
+        if (isfinite(fwd[k]) && pair_less(a, D[from[k]][to[k]])) D[from[k]][to[k]] = a;
+        if (isfinite(bwd[k]) && pair_less(b, D[to[k]][from[k]])) D[to[k]][from[k]] = b;
+    }
+    for (k = 0; k < n; k++)
+        for (i = 0; i < n; i++)
+            for (j = 0; j < n; j++) {
+                bf_pair c = {D[i][k].t + D[k][j].t, D[i][k].l + D[k][j].l};
+                if (isfinite(c.t) && pair_less(c, D[i][j])) D[i][j] = c;
+            }
+}
+
+/* a random time: 0, 0.5, ..., 9.5, or closed (INFINITY) one time in four */
+static double rnd_time(void) { return rnd(4) == 0 ? INF : 0.5 * rnd(20); }
+
+typedef struct rgraph {
+    size_t n, m;
+    uint32_t from[40], to[40];
+    double fwd[40], bwd[40], len[40];
+} rgraph;
+
+static void make_random_graph(rgraph *r) {
+    size_t i;
+    r->n = 1 + rnd(MAXN);
+    r->m = rnd(40);
+    for (i = 0; i < r->m; i++) {
+        r->from[i] = rnd((uint32_t)r->n);
+        /* one edge in eight is a self loop; parallel edges arise often */
+        r->to[i] = rnd(8) == 0 ? r->from[i] : rnd((uint32_t)r->n);
+        r->fwd[i] = rnd_time();
+        r->bwd[i] = rnd_time();
+        r->len[i] = (double)rnd(30);
+    }
+}
+
+/* expected best label at v over the sources (route.h label order) */
+static void bf_best(size_t ns, const uint32_t *snode, const double *st, const double *sl,
+                    bf_pair D[MAXN][MAXN], int backward, uint32_t v, double cutoff, double *t,
+                    double *l, uint32_t *s) {
+    size_t i;
+    *t = INF;
+    *l = INF;
+    *s = NONE;
+    for (i = 0; i < ns; i++) {
+        bf_pair d = backward ? D[v][snode[i]] : D[snode[i]][v];
+        double ct = st[i] + d.t, cl = sl[i] + d.l;
+        if (!isfinite(d.t) || ct > cutoff) continue;
+        /* sources are scanned in index order, so only strictly better wins */
+        if (ct < *t || (ct == *t && *s == NONE)) {
+            *t = ct;
+            *l = cl;
+            *s = (uint32_t)i;
+        }
+    }
+}
+
+static void check_pred(const rgraph *r, size_t ns, const uint32_t *snode, const double *st,
+                       const double *t, const double *l, const uint32_t *s, const uint32_t *pred,
+                       int backward) {
+    size_t v;
+    for (v = 0; v < r->n; v++) {
+        if (s[v] == NONE) {
+            assert_int_equal(pred[v], NONE);
+            continue;
+        }
+        if (pred[v] == NONE) {
+            /* v is the winning source's own node at its initial time */
+            assert_int_equal(snode[s[v]], v);
+            assert_true(t[v] == st[s[v]]);
+            continue;
+        }
+        uint32_t e = pred[v];
+        assert_true(e < r->m);
+        /* forward: edge enters v from u; backward: edge leaves v towards u */
+        int ok = 0;
+        for (int side = 0; side < 2; side++) {
+            uint32_t a = side ? r->to[e] : r->from[e], b = side ? r->from[e] : r->to[e];
+            double arc = side ? r->bwd[e] : r->fwd[e]; /* arc a -> b */
+            if (!isfinite(arc)) continue;
+            uint32_t u = backward ? b : a, w = backward ? a : b;
+            if (w != v) continue;
+            if (t[v] == t[u] + arc && l[v] == l[u] + r->len[e] && s[u] == s[v]) ok = 1;
+        }
+        assert_true(ok);
+    }
+}
+
+static void test_random_multi_source(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    rng_state = 12345;
+    for (int iter = 0; iter < 300; iter++) {
+        rgraph r;
+        bf_pair D[MAXN][MAXN];
+        hl_graph *g = NULL;
+        hl_route_ws *ws = NULL;
+        make_random_graph(&r);
+        floyd(r.n, r.m, r.from, r.to, r.fwd, r.bwd, r.len, D);
+        assert_int_equal(
+            hl_graph_create(ctx, r.n, r.m, r.from, r.to, r.fwd, r.bwd, r.len, &g), HL_OK);
+        assert_int_equal(hl_route_ws_create(ctx, g, &ws), HL_OK);
+        /* several searches on one workspace: reuse must not leak state */
+        for (int rep = 0; rep < 4; rep++) {
+            size_t ns = rnd(5), i;
+            uint32_t snode[5];
+            double st[5], sl[5];
+            for (i = 0; i < ns; i++) {
+                snode[i] = rnd((uint32_t)r.n);
+                st[i] = 0.5 * rnd(6);
+                sl[i] = (double)rnd(5);
+            }
+            hl_route_opts o;
+            hl_route_opts_init(&o);
+            o.dir = (hl_route_dir)rnd(2);
+            o.cutoff_s = rnd(3) == 0 ? 0.5 * rnd(30) : INF;
+            double t[MAXN], l[MAXN];
+            uint32_t s[MAXN], pred[MAXN];
+            assert_int_equal(hl_route_search(ctx, g, rep % 2 ? ws : NULL, ns, snode, st, sl, &o, t,
+                                             l, s, pred),
+                             HL_OK);
+            for (uint32_t v = 0; v < r.n; v++) {
+                double et, el;
+                uint32_t es;
+                bf_best(ns, snode, st, sl, D, o.dir == HL_ROUTE_BACKWARD, v, o.cutoff_s, &et, &el,
+                        &es);
+                assert_true(t[v] == et);
+                assert_true(l[v] == el);
+                assert_int_equal(s[v], es);
+            }
+            check_pred(&r, ns, snode, st, t, l, s, pred, o.dir == HL_ROUTE_BACKWARD);
+
+            /* k nearest, k = 1..4 */
+            size_t k = 1 + rnd(4);
+            double kt[MAXN * 4], kl[MAXN * 4];
+            uint32_t ks[MAXN * 4];
+            assert_int_equal(hl_route_k_nearest(ctx, g, rep % 2 ? NULL : ws, k, ns, snode, st, sl,
+                                                &o, kt, kl, ks),
+                             HL_OK);
+            for (uint32_t v = 0; v < r.n; v++) {
+                /* expected: every source's own time, sorted by (time, index) */
+                double et[5], el[5];
+                uint32_t es[5];
+                size_t ne = 0;
+                for (i = 0; i < ns; i++) {
+                    bf_pair d = o.dir == HL_ROUTE_BACKWARD ? D[v][snode[i]] : D[snode[i]][v];
+                    if (!isfinite(d.t) || st[i] + d.t > o.cutoff_s) continue;
+                    size_t p = ne++;
+                    while (p > 0 && st[i] + d.t < et[p - 1]) { /* stable: index order kept */
+                        et[p] = et[p - 1];
+                        el[p] = el[p - 1];
+                        es[p] = es[p - 1];
+                        p--;
+                    }
+                    et[p] = st[i] + d.t;
+                    el[p] = sl[i] + d.l;
+                    es[p] = (uint32_t)i;
+                }
+                for (i = 0; i < k; i++) {
+                    if (i < ne) {
+                        assert_true(kt[v * k + i] == et[i]);
+                        assert_true(kl[v * k + i] == el[i]);
+                        assert_int_equal(ks[v * k + i], es[i]);
+                    } else {
+                        assert_true(isinf(kt[v * k + i]));
+                        assert_true(isinf(kl[v * k + i]));
+                        assert_int_equal(ks[v * k + i], NONE);
+                    }
+                }
+            }
+        }
+
+        /* OD matrix, every side choice and 1 or 2 threads */
+        size_t no = 1 + rnd(6), nd = 1 + rnd(6);
+        uint32_t orig[6], dest[6];
+        for (size_t i = 0; i < no; i++) orig[i] = rnd((uint32_t)r.n);
+        for (size_t j = 0; j < nd; j++) dest[j] = rnd((uint32_t)r.n);
+        hl_route_od_opts oo;
+        hl_route_od_opts_init(&oo);
+        oo.cutoff_s = rnd(3) == 0 ? 0.5 * rnd(30) : INF;
+        oo.side = (hl_route_od_side)rnd(3);
+        oo.n_threads = 1 + rnd(2);
+        double ot[36], ol[36];
+        assert_int_equal(hl_route_od_matrix(ctx, g, no, orig, nd, dest, &oo, ot, ol), HL_OK);
+        for (size_t i = 0; i < no; i++)
+            for (size_t j = 0; j < nd; j++) {
+                bf_pair d = D[orig[i]][dest[j]];
+                if (d.t > oo.cutoff_s) d = (bf_pair){INF, INF};
+                assert_true(ot[i * nd + j] == d.t);
+                assert_true(ol[i * nd + j] == d.l);
+            }
+        hl_route_ws_destroy(ws);
+        hl_graph_destroy(g);
+    }
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- hand-built graphs ------------------------------------------------ */
+
+/* One-way loop A(0) -> B(1) -> C(2) -> A, times 10, 20, 30, lengths 100,
+ * 200, 300.  From C: A at 30 s, B at 30 + 10 = 40 s (C -> A -> B; the
+ * direct B-C edge is closed from C to B).  To B: from A 10 s, from C 40 s. */
+static void test_one_way_loop(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 1, 2}, to[] = {1, 2, 0};
+    double fwd[] = {10, 20, 30}, bwd[] = {INF, INF, INF}, len[] = {100, 200, 300};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 3, 3, from, to, fwd, bwd, len, &g), HL_OK);
+    assert_int_equal(hl_graph_node_count(g), 3);
+    assert_int_equal(hl_graph_arc_count(g), 3);
+    uint32_t c = 2, b = 1;
+    double t[3], l[3];
+    uint32_t s[3], pred[3];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &c, NULL, NULL, NULL, t, l, s, pred), HL_OK);
+    assert_true(t[0] == 30 && t[1] == 40 && t[2] == 0);
+    assert_true(l[0] == 300 && l[1] == 400 && l[2] == 0);
+    assert_int_equal(pred[1], 0); /* B entered by edge A->B */
+    assert_int_equal(pred[0], 2);
+    assert_int_equal(pred[2], NONE);
+    assert_int_equal(s[1], 0);
+
+    hl_route_opts o;
+    hl_route_opts_init(&o);
+    o.dir = HL_ROUTE_BACKWARD;
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &b, NULL, NULL, &o, t, l, s, pred), HL_OK);
+    assert_true(t[0] == 10 && t[1] == 0 && t[2] == 40);
+    assert_int_equal(pred[2], 2); /* C leaves by C->A */
+    assert_int_equal(pred[0], 0);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* Parallel edges 0-1: 5 s / 100 m and 3 s / 200 m, plus a self loop at 1.
+ * The cheaper (second) edge wins with its length. */
+static void test_parallel_edges(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 0, 1}, to[] = {1, 1, 1};
+    double fwd[] = {5, 3, 0}, bwd[] = {5, 3, 0}, len[] = {100, 200, 0};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 2, 3, from, to, fwd, bwd, len, &g), HL_OK);
+    assert_int_equal(hl_graph_arc_count(g), 4); /* self loop left out */
+    uint32_t src = 0;
+    double t[2], l[2];
+    uint32_t pred[2];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, NULL, t, l, NULL, pred),
+                     HL_OK);
+    assert_true(t[1] == 3 && l[1] == 200);
+    assert_int_equal(pred[1], 1);
+    /* equal times: the shorter length is reported */
+    double fwd2[] = {3, 3, 0}, len2[] = {300, 200, 0};
+    hl_graph_destroy(g);
+    assert_int_equal(hl_graph_create(ctx, 2, 3, from, to, fwd2, fwd2, len2, &g), HL_OK);
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, NULL, t, l, NULL, pred),
+                     HL_OK);
+    assert_true(t[1] == 3 && l[1] == 200);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* Line 0 -1s- 1 -1s- 2 and an isolated node 3.  Source 0 is node 2 and
+ * source 1 is node 0: node 1 is 1 s from both, the lower index (0) wins.
+ * Within the 1e-9 s tolerance the lower index still wins; beyond it the
+ * faster source does. */
+static void test_equal_time_sources(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 1}, to[] = {1, 2};
+    double tt[] = {1, 1}, len[] = {10, 20};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 4, 2, from, to, tt, tt, len, &g), HL_OK);
+    uint32_t snode[] = {2, 0};
+    double t[4], l[4];
+    uint32_t s[4];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 2, snode, NULL, NULL, NULL, t, l, s, NULL),
+                     HL_OK);
+    assert_int_equal(s[1], 0);
+    assert_true(t[1] == 1 && l[1] == 20);
+    assert_int_equal(s[0], 1);
+    assert_int_equal(s[2], 0);
+    /* unreachable node */
+    assert_true(isinf(t[3]) && isinf(l[3]));
+    assert_int_equal(s[3], NONE);
+
+    /* source 0 starts 5e-10 s late: still equal, index 0 wins with its time */
+    double st[] = {5e-10, 0};
+    assert_int_equal(hl_route_search(ctx, g, NULL, 2, snode, st, NULL, NULL, t, l, s, NULL), HL_OK);
+    assert_int_equal(s[1], 0);
+    assert_true(t[1] == 1 + 5e-10);
+    /* 2e-9 s late: source 1 is faster */
+    st[0] = 2e-9;
+    assert_int_equal(hl_route_search(ctx, g, NULL, 2, snode, st, NULL, NULL, t, l, s, NULL), HL_OK);
+    assert_int_equal(s[1], 1);
+    assert_true(t[1] == 1);
+
+    /* k nearest with the same tie: node 1 lists index 0 then 1 */
+    st[0] = 5e-10;
+    double kt[8];
+    uint32_t ks[8];
+    assert_int_equal(hl_route_k_nearest(ctx, g, NULL, 2, 2, snode, st, NULL, NULL, kt, NULL, ks),
+                     HL_OK);
+    assert_int_equal(ks[2], 0);
+    assert_int_equal(ks[3], 1);
+    assert_true(kt[2] == 1 + 5e-10 && kt[3] == 1);
+    assert_int_equal(ks[0], 1); /* node 0: source 1 at 0 s, then source 0 at 2 s */
+    assert_int_equal(ks[1], 0);
+    assert_int_equal(ks[6], NONE);
+    assert_int_equal(ks[7], NONE);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* Line 0-1-2-3, 10 s per edge; cutoff 20 s is inclusive. */
+static void test_cutoff(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 1, 2}, to[] = {1, 2, 3};
+    double tt[] = {10, 10, 10};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 4, 3, from, to, tt, tt, NULL, &g), HL_OK);
+    hl_route_opts o;
+    hl_route_opts_init(&o);
+    o.cutoff_s = 20;
+    uint32_t src = 0;
+    double t[4], l[4];
+    uint32_t s[4];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, &o, t, l, s, NULL), HL_OK);
+    assert_true(t[2] == 20 && l[2] == 0);
+    assert_true(isinf(t[3]));
+    assert_int_equal(s[3], NONE);
+    /* OD with cutoff 15: 0->1 10 s, 0->2 beyond */
+    hl_route_od_opts oo;
+    hl_route_od_opts_init(&oo);
+    oo.cutoff_s = 15;
+    uint32_t dest[] = {1, 2, 0};
+    double ot[3], ol[3];
+    assert_int_equal(hl_route_od_matrix(ctx, g, 1, &src, 3, dest, &oo, ot, ol), HL_OK);
+    assert_true(ot[0] == 10 && isinf(ot[1]) && ot[2] == 0);
+    assert_true(isinf(ol[1]));
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+static void test_invalid_arguments(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0}, to[] = {5};
+    double tt[] = {1}, nan_t[] = {NAN}, neg[] = {-1};
+    hl_graph *g = (hl_graph *)1;
+    assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, tt, tt, NULL, &g), HL_E_ARG);
+    assert_null(g);
+    to[0] = 1;
+    assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, nan_t, tt, NULL, &g), HL_E_ARG);
+    assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, tt, neg, NULL, &g), HL_E_ARG);
+    assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, tt, tt, neg, &g), HL_E_ARG);
+    assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, tt, tt, NULL, &g), HL_OK);
+    uint32_t bad = 2;
+    double t[2];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &bad, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_E_ARG);
+    uint32_t ok = 0;
+    double inf_t = INF;
+    assert_int_equal(
+        hl_route_search(ctx, g, NULL, 1, &ok, &inf_t, NULL, NULL, t, NULL, NULL, NULL), HL_E_ARG);
+    assert_int_equal(hl_route_k_nearest(ctx, g, NULL, 0, 1, &ok, NULL, NULL, NULL, t, NULL, NULL),
+                     HL_E_ARG);
+    assert_int_equal(hl_route_od_matrix(ctx, g, 1, &bad, 1, &ok, NULL, t, NULL), HL_E_ARG);
+    /* a workspace for a smaller graph is refused */
+    hl_graph *g1 = NULL;
+    hl_route_ws *ws = NULL;
+    assert_int_equal(hl_graph_create(ctx, 1, 0, NULL, NULL, NULL, NULL, NULL, &g1), HL_OK);
+    assert_int_equal(hl_route_ws_create(ctx, g1, &ws), HL_OK);
+    assert_int_equal(hl_route_search(ctx, g, ws, 1, &ok, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_E_ARG);
+    /* empty graph and no sources are fine */
+    assert_int_equal(hl_route_search(ctx, g1, ws, 0, NULL, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_OK);
+    assert_true(isinf(t[0]));
+    hl_route_ws_destroy(ws);
+    hl_graph_destroy(g1);
+    hl_graph_destroy(g);
+    hl_graph_destroy(NULL);
+    hl_route_ws_destroy(NULL);
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- isochrones ------------------------------------------------------- */
+
+static void expect_piece(const hl_route_piece *p, uint32_t thr, uint32_t edge, double f0,
+                         double f1) {
+    assert_int_equal(p->threshold, thr);
+    assert_int_equal(p->edge, edge);
+    assert_true(fabs(p->f0 - f0) < 1e-12);
+    assert_true(fabs(p->f1 - f1) < 1e-12);
+}
+
+/* Star around node 0 plus one cross edge:
+ *   e0: 0->1 100 s both ways      e1: 2->0 50 s both ways (digitised inwards)
+ *   e2: 0->3 200 s one-way out    e3: 3->0 40 s one-way in
+ *   e4: 1->2 100 s both ways
+ * Forward times from node 0: t0 = 0, t2 = 50 (e1 against), t1 = 100 (e0;
+ * via e4 it would be 150), t3 = 200 (e2).
+ * T = 60:  e0 [0, 60/100];  e1 from 0 (against): 60/50 >= 1 -> whole;
+ *          e2 [0, 60/200];  e3 nothing (3 not reached, closed from 0);
+ *          e4 from 2 (against): 10/100 -> [0.9, 1].
+ * T = 120: e0 whole; e1 whole; e2 [0, 0.6]; e3 nothing;
+ *          e4 from 1: 20/100 -> [0, 0.2], from 2: 70/100 -> [0.3, 1] (two pieces).
+ * T = 250: e0..e4 all whole (e3 from 3: 50/40 >= 1). */
+static void test_isochrone_star(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 2, 0, 3, 1}, to[] = {1, 0, 3, 0, 2};
+    double fwd[] = {100, 50, 200, 40, 100}, bwd[] = {100, 50, INF, INF, 100};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 4, 5, from, to, fwd, bwd, NULL, &g), HL_OK);
+    uint32_t src = 0;
+    double t[4];
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_OK);
+    assert_true(t[0] == 0 && t[1] == 100 && t[2] == 50 && t[3] == 200);
+    double thr[] = {60, 120, 250};
+    hl_route_piece *p = NULL;
+    size_t np = 0;
+    assert_int_equal(hl_route_isochrone(ctx, g, t, HL_ROUTE_FORWARD, 3, thr, &p, &np), HL_OK);
+    assert_int_equal(np, 4 + 5 + 5);
+    expect_piece(&p[0], 0, 0, 0, 0.6);
+    expect_piece(&p[1], 0, 1, 0, 1);
+    expect_piece(&p[2], 0, 2, 0, 0.3);
+    expect_piece(&p[3], 0, 4, 0.9, 1);
+    expect_piece(&p[4], 1, 0, 0, 1);
+    expect_piece(&p[5], 1, 1, 0, 1);
+    expect_piece(&p[6], 1, 2, 0, 0.6);
+    expect_piece(&p[7], 1, 4, 0, 0.2);
+    expect_piece(&p[8], 1, 4, 0.3, 1);
+    for (uint32_t e = 0; e < 5; e++) expect_piece(&p[9 + e], 2, e, 0, 1);
+    hl_free(p);
+
+    /* no thresholds: no pieces */
+    assert_int_equal(hl_route_isochrone(ctx, g, t, HL_ROUTE_FORWARD, 0, NULL, &p, &np), HL_OK);
+    assert_int_equal(np, 0);
+    assert_null(p);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* One-way line 0 -> 1 (100 s) -> 2 (50 s).
+ * BACKWARD to node 2 (time to reach 2): t2 = 0, t1 = 50, t0 = 150.
+ * T = 80: e1 whole (50 <= 80 from its end); e0: from node 1 (30 s left):
+ * the last 30/100 of e0 -> [0.7, 1].
+ * FORWARD from node 2: nothing moves (both edges closed against). */
+static void test_isochrone_backward_line(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 1}, to[] = {1, 2};
+    double fwd[] = {100, 50}, bwd[] = {INF, INF};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 3, 2, from, to, fwd, bwd, NULL, &g), HL_OK);
+    uint32_t src = 2;
+    double t[3];
+    hl_route_opts o;
+    hl_route_opts_init(&o);
+    o.dir = HL_ROUTE_BACKWARD;
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, &o, t, NULL, NULL, NULL),
+                     HL_OK);
+    assert_true(t[0] == 150 && t[1] == 50 && t[2] == 0);
+    double T = 80;
+    hl_route_piece *p = NULL;
+    size_t np = 0;
+    assert_int_equal(hl_route_isochrone(ctx, g, t, HL_ROUTE_BACKWARD, 1, &T, &p, &np), HL_OK);
+    assert_int_equal(np, 2);
+    expect_piece(&p[0], 0, 0, 0.7, 1);
+    expect_piece(&p[1], 0, 1, 0, 1);
+    hl_free(p);
+
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_OK);
+    assert_int_equal(hl_route_isochrone(ctx, g, t, HL_ROUTE_FORWARD, 1, &T, &p, &np), HL_OK);
+    assert_int_equal(np, 0);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- catchment allocation --------------------------------------------- */
+
+static void test_allocate(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t src[] = {1, 0, NONE, 1};
+    double w[] = {10, 20, 30, 40}, sum[2];
+    size_t cnt[2];
+    assert_int_equal(hl_route_allocate(ctx, 4, src, w, 2, sum, cnt), HL_OK);
+    assert_true(sum[0] == 20 && sum[1] == 50);
+    assert_int_equal(cnt[0], 1);
+    assert_int_equal(cnt[1], 2);
+    assert_int_equal(hl_route_allocate(ctx, 4, src, w, 1, sum, cnt), HL_E_ARG);
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- OD determinism over thread counts -------------------------------- */
+
+/* A 40 x 50 grid with irregular (non-integer) times and some one-way
+ * streets; the OD bytes must be identical for 1, 2 and 3 threads. */
+static void test_od_threads_identical(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    enum { W = 40, H = 50, N = W * H };
+    size_t m = 0;
+    static uint32_t from[2 * N], to[2 * N];
+    static double fwd[2 * N], bwd[2 * N], len[2 * N];
+    rng_state = 777;
+    for (uint32_t y = 0; y < H; y++)
+        for (uint32_t x = 0; x < W; x++) {
+            uint32_t v = y * W + x;
+            for (int d = 0; d < 2; d++) {
+                if ((d == 0 && x + 1 == W) || (d == 1 && y + 1 == H)) continue;
+                from[m] = v;
+                to[m] = d == 0 ? v + 1 : v + W;
+                len[m] = 50 + rnd(1000) / 7.0;
+                fwd[m] = len[m] / (3 + rnd(20) / 3.0);
+                bwd[m] = rnd(10) == 0 ? INF : fwd[m] * (1 + rnd(5) / 11.0);
+                m++;
+            }
+        }
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, N, m, from, to, fwd, bwd, len, &g), HL_OK);
+    uint32_t orig[37], dest[23];
+    for (int i = 0; i < 37; i++) orig[i] = rnd(N);
+    for (int j = 0; j < 23; j++) dest[j] = rnd(N);
+    static double t[3][37 * 23], l[3][37 * 23];
+    hl_route_od_opts oo;
+    hl_route_od_opts_init(&oo);
+    oo.side = HL_ROUTE_OD_FROM_ORIGINS;
+    for (int k = 0; k < 3; k++) {
+        oo.n_threads = (unsigned)k + 1;
+        assert_int_equal(hl_route_od_matrix(ctx, g, 37, orig, 23, dest, &oo, t[k], l[k]), HL_OK);
+    }
+    assert_memory_equal(t[0], t[1], sizeof t[0]);
+    assert_memory_equal(t[0], t[2], sizeof t[0]);
+    assert_memory_equal(l[0], l[1], sizeof l[0]);
+    assert_memory_equal(l[0], l[2], sizeof l[0]);
+    /* independent check of the matrix: each row equals a one-source search */
+    double row[N];
+    for (int i = 0; i < 37; i++) {
+        assert_int_equal(
+            hl_route_search(ctx, g, NULL, 1, &orig[i], NULL, NULL, NULL, row, NULL, NULL, NULL),
+            HL_OK);
+        for (int j = 0; j < 23; j++) assert_true(row[dest[j]] == t[0][i * 23 + j]);
+    }
+    /* searching from the destinations gives the same times up to rounding */
+    static double tb[37 * 23];
+    oo.side = HL_ROUTE_OD_FROM_DESTINATIONS;
+    oo.n_threads = 2;
+    assert_int_equal(hl_route_od_matrix(ctx, g, 37, orig, 23, dest, &oo, tb, NULL), HL_OK);
+    for (int i = 0; i < 37 * 23; i++)
+        assert_true(fabs(tb[i] - t[0][i]) <= 1e-9 * (1 + t[0][i]) || tb[i] == t[0][i]);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- allocation failures ---------------------------------------------- */
+
+/* Every call that allocates, on a small graph; returns the first failure. */
+static hl_status run_everything(hl_ctx *ctx) {
+    uint32_t from[] = {0, 1, 2, 2}, to[] = {1, 2, 0, 3};
+    double fwd[] = {10, 20, 30, 5}, bwd[] = {INF, 20, INF, 5}, len[] = {1, 2, 3, 4};
+    hl_graph *g = NULL;
+    hl_route_ws *ws = NULL;
+    hl_route_piece *p = NULL;
+    size_t np = 0;
+    uint32_t snode[] = {0, 3};
+    double t[4], kt[8], ot[4], T = 15;
+    hl_route_od_opts oo;
+    hl_status rc = hl_graph_create(ctx, 4, 4, from, to, fwd, bwd, len, &g);
+    if (rc) goto done;
+    rc = hl_route_ws_create(ctx, g, &ws);
+    if (rc) goto done;
+    rc = hl_route_search(ctx, g, ws, 2, snode, NULL, NULL, NULL, t, NULL, NULL, NULL);
+    if (rc) goto done;
+    rc = hl_route_search(ctx, g, NULL, 2, snode, NULL, NULL, NULL, t, NULL, NULL, NULL);
+    if (rc) goto done;
+    rc = hl_route_k_nearest(ctx, g, ws, 2, 2, snode, NULL, NULL, NULL, kt, NULL, NULL);
+    if (rc) goto done;
+    rc = hl_route_k_nearest(ctx, g, NULL, 2, 2, snode, NULL, NULL, NULL, kt, NULL, NULL);
+    if (rc) goto done;
+    hl_route_od_opts_init(&oo);
+    oo.n_threads = 2;
+    rc = hl_route_od_matrix(ctx, g, 2, snode, 2, snode, &oo, ot, NULL);
+    if (rc) goto done;
+    rc = hl_route_isochrone(ctx, g, t, HL_ROUTE_FORWARD, 1, &T, &p, &np);
+    if (rc) goto done;
+    /* results after success: node 1 is 10 s from node 0; OD 0 -> 3 = 10 + 20 + 5 */
+    if (t[1] != 10 || ot[1] != 35 || ot[2] != 5 + 30 || kt[2] != 10) rc = HL_E_DATA;
+done:
+    hl_free(p);
+    hl_route_ws_destroy(ws);
+    hl_graph_destroy(g);
+    return rc;
+}
+
+static void test_allocation_failures(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint64_t n;
+    for (n = 1; n < 500; n++) {
+        hl_ctx_fail_alloc_after(ctx, n);
+        hl_status rc = run_everything(ctx);
+        if (rc == HL_OK) break;
+        assert_int_equal(rc, HL_E_NOMEM);
+        assert_int_equal(hl_ctx_errcode(ctx), HL_E_NOMEM);
+    }
+    assert_true(n > 5 && n < 500); /* failures were injected, then it ran through */
+    hl_ctx_fail_alloc_after(ctx, 0);
+    assert_int_equal(run_everything(ctx), HL_OK);
+    hl_ctx_destroy(ctx);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_multi_source),
+        cmocka_unit_test(test_one_way_loop),
+        cmocka_unit_test(test_parallel_edges),
+        cmocka_unit_test(test_equal_time_sources),
+        cmocka_unit_test(test_cutoff),
+        cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_isochrone_star),
+        cmocka_unit_test(test_isochrone_backward_line),
+        cmocka_unit_test(test_allocate),
+        cmocka_unit_test(test_od_threads_identical),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
