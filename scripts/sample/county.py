@@ -12,9 +12,9 @@ import hashlib
 import math
 import random
 
-from osgeo import ogr
+from osgeo import gdal, ogr
 
-from geomutil import (SegIndex, clean_line, densify, dist, kmeans, rpt, seg_intersection,
+from geomutil import (SegIndex, clean_line, densify, dist, kmeans, rpt, seg_intersection, seg_point_dist,
                       voronoi_cells, wiggle)
 
 CLS_NATIONAL, CLS_PROVINCIAL, CLS_COUNTY, CLS_TOWNSHIP, CLS_VILLAGE = "国道", "省道", "县道", "乡道", "村道"
@@ -113,7 +113,10 @@ def to_multipolygon(g):
                 nr.AddPoint_2D(round(ring.GetX(i), 2), round(ring.GetY(i), 2))
             np_.AddGeometry(nr)
         mp.AddGeometry(np_)
-    if not mp.IsValid():
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    valid = mp.IsValid()
+    gdal.PopErrorHandler()
+    if not valid:
         fixed = mp.MakeValid()
         if fixed.GetGeometryName() != "MULTIPOLYGON":
             return to_multipolygon(fixed) if fixed.GetGeometryName() != "POLYGON" else _wrap(fixed)
@@ -437,13 +440,17 @@ def generate(code, cname, cgeom, towns, stats, log):
         rural = [v for v in vils if not is_community(v[1])]
         seeds = []
         i = 0
-        while len(seeds) < len(comm) and i < 400:
-            rr = 350.0 * math.sqrt(i + 1)
+        step = min(350.0, 0.5 * math.sqrt(reg.area / max(1, len(vils))))
+        while len(seeds) < len(comm) and i < 2000:
+            rr = step * math.sqrt(i + 1)
             a = i * 2.399963
             p = rpt((thub[ti][0] + rr * math.cos(a), thub[ti][1] + rr * math.sin(a)))
             if reg.contains(p):
                 seeds.append(p)
             i += 1
+        if len(seeds) < len(comm):   # odd-shaped township: fall back to k-means
+            g = [p for p in reg.grid(40 * len(vils)) if p not in seeds]
+            seeds += [rpt(p) for p in kmeans(g, len(comm) - len(seeds), rng(code, "ck" + tcode))]
         urban_r = max([dist(s, thub[ti]) for s in seeds] + [0.0])
         if rural:
             g = reg.grid(max(80, 8 * len(rural)))
@@ -491,7 +498,7 @@ def generate(code, cname, cgeom, towns, stats, log):
         v["cwh"] = offset_point(rp, v["seed"], 40, 90, v["region"])
         v["czfl"] = "城郊融合类" if v["comm"] else weighted(rp, [("集聚提升类", 45), ("存续类", 35),
                                                            ("特色保护类", 8), ("城郊融合类", 7),
-                                                           ("搬迁撤并类", 5)])
+                                                           ("搬迁撤并类", 2)])
 
     # ---- natural villages
     nvs = []
@@ -517,7 +524,7 @@ def generate(code, cname, cgeom, towns, stats, log):
             if p is None:
                 break
             pts.append(rpt(p))
-        weights = [rn.uniform(2.0, 4.0)] + [rn.lognormvariate(-0.3, 0.7) for _ in pts[1:]]
+        weights = [rn.uniform(1.5, 3.0)] + [rn.lognormvariate(0.0, 0.55) for _ in pts[1:]]
         tw = sum(weights)
         for j, p in enumerate(pts):
             if j == 0:
@@ -541,7 +548,7 @@ def generate(code, cname, cgeom, towns, stats, log):
                       main=(j == 0), kind="normal")
             nv["hjrk"] = int(round(rk * (v["hjrk"] / max(v["rk"], 1))))
             nv["czfl"] = v["czfl"]
-            if j > 0 and nv["hs"] < 15 and rn.random() < 0.25:
+            if j > 0 and nv["hs"] < 20 and rn.random() < 0.2:
                 nv["czfl"] = "搬迁撤并类"
             nv["end"] = v["hub"] if j == 0 else offset_point(rn, p, 15, 50, v["region"])
             v["nvs"].append(nv)
@@ -555,8 +562,9 @@ def generate(code, cname, cgeom, towns, stats, log):
     def lx(letter):
         counters[letter] = counters.get(letter, 0) + 1
         base = {"G": 200, "S": 220, "X": 500, "Y": 0, "C": 0}[letter]
-        return "%s%03d" % (letter, base + counters[letter]) if letter in "GSX" else \
-            "%s%03d%s" % (letter, counters[letter], code)
+        if letter in "GS":
+            return "%s%03d" % (letter, base + counters[letter])
+        return "%s%03d%s" % (letter, base + counters[letter], code)
 
     def surf_for(cls, rr):
         if cls in (CLS_NATIONAL, CLS_PROVINCIAL):
@@ -726,11 +734,17 @@ def generate(code, cname, cgeom, towns, stats, log):
         rd["oneway"] = "单向" if j % 2 == 0 else "逆向"
 
     # noding + the bridge (a township/village road crossing a trunk road without a junction)
+    vcount = {}
+    for rd in net.roads:
+        for q in rd["pts"]:
+            vcount[q] = vcount.get(q, 0) + 1
+    junctions = sorted(q for q, c in vcount.items() if c > 1)
+
     def bridge_ok(ra, rb, p):
         cl = {ra["cls"], rb["cls"]}
         if not (cl & {CLS_NATIONAL, CLS_PROVINCIAL}) or not (cl & {CLS_TOWNSHIP, CLS_VILLAGE, CLS_COUNTY}):
             return False
-        return all(dist(p, q) > 150 for q in thub + [county_hub])
+        return all(dist(p, q) > 300 for q in junctions)
 
     br = node_crossings(net.roads, bridge_ok)
     if br is not None:
@@ -738,6 +752,8 @@ def generate(code, cname, cgeom, towns, stats, log):
         lo, ls = (ra, sa) if net.roads[ra]["cls"] not in (CLS_NATIONAL, CLS_PROVINCIAL) else (rb, sb)
         rd = net.roads[lo]
         pts = rd["pts"]
+        # segment indices moved when vertices were inserted: find the crossing segment again
+        ls = min(range(len(pts) - 1), key=lambda s_: (seg_point_dist(p, pts[s_], pts[s_ + 1]), s_))
         a, b = pts[ls], pts[ls + 1]
         Ls = dist(a, b)
         dd = min(40.0, 0.3 * Ls)
@@ -856,8 +872,7 @@ def generate(code, cname, cgeom, towns, stats, log):
             w = 3.5
         lxseq[rd["lx"]] = lxseq.get(rd["lx"], 0) + 1
         L["roads"].append((("line", rd["pts"]),
-                           dict(BM="%s%s%03d" % (rd["lx"][:4], code, lxseq[rd["lx"]]) if rd["lx"][0] in "GSX"
-                                else "%s-%03d" % (rd["lx"], lxseq[rd["lx"]]),
+                           dict(BM="%s%s%03d" % (rd["lx"], code if rd["lx"][0] in "GS" else "", lxseq[rd["lx"]]),
                                 LXBM=rd["lx"], DLMC=rd["name"], DLDJ=rd["cls"], JSDJ=jsdj,
                                 LMLX=rd["surf"], LMKD=w, DXBZ=rd["oneway"], QLBZ=rd["bridge"],
                                 XZQDM=rd["town"],
@@ -942,7 +957,7 @@ def generate(code, cname, cgeom, towns, stats, log):
                                dict(ID=nid("GJ"), MC=tname_s[ti] + "站", XLMC="%s—%s" % (cshort, tname_s[ti]),
                                     RBC=rf.randint(6, 20))))
     for v in villages:
-        if v["comm"] or not hard_end.get(v["hub"], False) or rf.random() > 0.75:
+        if v["comm"] or not hard_end.get(v["hub"], False) or rf.random() > 0.85:
             continue
         L["bus_stops"].append((("point", offset_point(rf, v["hub"], 8, 15)),
                                dict(ID=nid("GJ"), MC=v["stem"] + "站",
@@ -962,14 +977,14 @@ def generate(code, cname, cgeom, towns, stats, log):
     # telecom towers and 5G coverage
     towers = []
     for j in range(4):
-        towers.append((offset_point(rf, county_hub, 200, 1500, tregions[seat_t]), j < 3, 1200.0))
+        towers.append((offset_point(rf, county_hub, 200, 1500, tregions[seat_t]), j < 3, 2000.0))
     for ti in range(k):
-        towers.append((offset_point(rf, thub[ti], 100, 600, tregions[ti]), True, 1500.0))
+        towers.append((offset_point(rf, thub[ti], 100, 600, tregions[ti]), True, 2500.0))
         towers.append((offset_point(rf, thub[ti], 600, 2000, tregions[ti]), False, 3000.0))
     for v in villages:
-        if v["comm"] or rf.random() > 0.6:
+        if v["comm"] or rf.random() > 0.75:
             continue
-        towers.append((offset_point(rf, v["seed"], 100, 800, v["region"]), rf.random() < 0.7, 1000.0))
+        towers.append((offset_point(rf, v["seed"], 100, 800, v["region"]), rf.random() < 0.85, 1500.0))
     for _ in range(max(2, k // 3)):
         p = county.random_point(rf)
         if p:
@@ -998,17 +1013,20 @@ def generate(code, cname, cgeom, towns, stats, log):
     served_nv = {}
     works = []   # (point, name, type, src, villages, mode)
     done = set()
+    # the three most populous other townships get a township-wide (千吨万人-size) works
+    regional = set(sorted((i for i in range(k) if i != seat_t),
+                          key=lambda i: (-sum(v["rk"] for v in villages if v["ti"] == i), i))[:3])
     for ti in range(k):
         vs = sorted((v for v in villages if v["ti"] == ti), key=lambda v: v["code"])
         if not vs:
             continue
-        radius = 6000 if ti == seat_t else 4500
+        radius = 6000 if ti == seat_t else (1e9 if ti in regional else 5000)
         grp = [v for v in vs if dist(v["seed"], thub[ti]) < radius or v["comm"]]
         if not grp:
             continue
         p = offset_point(rw, thub[ti], 200, 600, tregions[ti])
         nm = ("%s城区供水厂" % cshort) if ti == seat_t else "%s集中供水工程" % towns[ti][1]
-        works.append([p, nm, grp, "入户", ti == seat_t])
+        works.append([p, nm, grp, "入户", ti == seat_t or ti in regional])
         done.update(v["code"] for v in grp)
     rest = [v for v in villages if v["code"] not in done]
     nskip = max(1, int(round(0.08 * len(rest)))) if rest else 0
@@ -1026,9 +1044,9 @@ def generate(code, cname, cgeom, towns, stats, log):
                 if nv["kind"] == "normal" and dist(nv["pt"], v["seed"]) < 3000:
                     served.append(nv)
         spop = sum(nv["rk"] for nv in served)
-        cap = spop * (0.15 if urban else (0.1 if len(grp) > 1 else 0.07))
+        cap = spop * (0.15 if urban else (0.12 if len(grp) > 1 else 0.07))
         cap = int(round(cap / 50.0) * 50) if cap >= 500 else max(10, int(round(cap / 5.0) * 5))
-        if urban:
+        if nm == "%s城区供水厂" % cshort:
             typ = "城镇管网延伸"
         elif cap >= 1000:
             typ = "千吨万人"

@@ -8,7 +8,7 @@ import csv
 import os
 import sys
 
-from osgeo import ogr, osr
+from osgeo import gdal, ogr, osr
 
 ALBERS = "+proj=aea +lat_0=36 +lat_1=24 +lat_2=48 +lon_0=104.5 +datum=WGS84 +units=m"
 TARGET_EPSG = 4546  # CGCS2000 / 3-degree Gauss-Kruger CM 111E
@@ -43,7 +43,10 @@ def load_counties(real_dir, want):
             continue
         g = f.GetGeometryRef().Clone()
         g.Transform(ct)
-        if not g.IsValid():
+        gdal.PushErrorHandler("CPLQuietErrorHandler")
+        valid = g.IsValid()
+        gdal.PopErrorHandler()
+        if not valid:
             g = g.MakeValid()
         out[code] = (f.GetField("NAME"), g)
     return out

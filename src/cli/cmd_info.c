@@ -12,10 +12,9 @@
 #include "hl/core.h"
 #include "hl/io.h"
 
-/* Role guessing comes from the spec module (hl/spec.h).  Switch this to 1
- * once the spec module's implementation is in the library; until then the
- * role column stays empty. */
-#define HL_INFO_USE_SPECS 0
+/* Role guessing comes from the spec module (hl/spec.h).  Setting this to 0
+ * builds info without it (the role column then stays empty). */
+#define HL_INFO_USE_SPECS 1
 #if HL_INFO_USE_SPECS
 #include "hl/spec.h"
 #define HL_INFO_HAVE_SPECS 1
@@ -62,6 +61,7 @@ static void roles_close(role_guesser *rg) {
 static void role_guess(hl_cli *cli, role_guesser *rg, const hl_io_layer_info *li, info_role *out) {
     memset(out, 0, sizeof *out);
 #ifdef HL_INFO_HAVE_SPECS
+    (void)cli;
     if (!rg->set || !li->layer) return;
     const char **names = calloc(li->n_fields ? li->n_fields : 1, sizeof *names);
     if (!names) return;
@@ -263,7 +263,8 @@ static void print_text(FILE *f, const hl_io_inventory *inv, hl_cli *cli, role_gu
                 fprintf(f, "%s%s:%s", k ? ", " : "", li->fields[k].name, li->fields[k].type);
             fputc('\n', f);
         }
-        if (r.have) fprintf(f, "  role:     %s (%s, score %.2f)\n", r.role, r.kind, r.score);
+        if (r.have && r.kind[0]) fprintf(f, "  role:     %s (kind %s, score %.2f)\n", r.role, r.kind, r.score);
+        else if (r.have) fprintf(f, "  role:     %s (score %.2f)\n", r.role, r.score);
         else fputs("  role:     -\n", f);
         print_notes(f, li->notes);
     }

@@ -271,6 +271,23 @@ static void test_one_way_loop(void **state) {
     assert_true(t[0] == 10 && t[1] == 0 && t[2] == 40);
     assert_int_equal(pred[2], 2); /* C leaves by C->A */
     assert_int_equal(pred[0], 0);
+    /* the path C -> B in travel order: C->A (edge 2), A->B (edge 0) */
+    uint32_t *path = NULL;
+    size_t np = 0;
+    assert_int_equal(hl_route_path(ctx, g, HL_ROUTE_BACKWARD, pred, 2, &path, &np), HL_OK);
+    assert_int_equal(np, 2);
+    assert_int_equal(path[0], 2);
+    assert_int_equal(path[1], 0);
+    hl_free(path);
+    assert_int_equal(hl_route_search(ctx, g, NULL, 1, &c, NULL, NULL, NULL, t, l, s, pred), HL_OK);
+    assert_int_equal(hl_route_path(ctx, g, HL_ROUTE_FORWARD, pred, 1, &path, &np), HL_OK);
+    assert_int_equal(np, 2);
+    assert_int_equal(path[0], 2);
+    assert_int_equal(path[1], 0);
+    hl_free(path);
+    assert_int_equal(hl_route_path(ctx, g, HL_ROUTE_FORWARD, pred, 2, &path, &np), HL_OK);
+    assert_int_equal(np, 0);
+    assert_null(path);
     hl_graph_destroy(g);
     hl_ctx_destroy(ctx);
 }
@@ -602,6 +619,49 @@ static void test_od_threads_identical(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* ---- interruption ------------------------------------------------------- */
+
+/* With the interrupt flag set, long searches stop with HL_E_INTERRUPTED and
+ * leave the workspace clean for the next (uninterrupted) search. */
+static void test_interrupt(void **state) {
+    (void)state;
+    enum { W = 300, N = W * W };
+    static uint32_t from[2 * N], to[2 * N];
+    static double tt[2 * N], t[N];
+    size_t m = 0;
+    for (uint32_t v = 0; v < N; v++) {
+        if (v % W + 1 < W) { from[m] = v; to[m] = v + 1; tt[m++] = 1; }
+        if (v + W < N) { from[m] = v; to[m] = v + W; tt[m++] = 1; }
+    }
+    hl_ctx *ctx = hl_ctx_create(), *ctx2 = hl_ctx_create();
+    hl_graph *g = NULL;
+    hl_route_ws *ws = NULL;
+    assert_int_equal(hl_graph_create(ctx, N, m, from, to, tt, tt, NULL, &g), HL_OK);
+    assert_int_equal(hl_route_ws_create(ctx, g, &ws), HL_OK);
+    hl_ctx_interrupt(ctx);
+    uint32_t src = 0, far = N - 1;
+    static double kt[2 * N];
+    assert_int_equal(hl_route_search(ctx, g, ws, 1, &src, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_E_INTERRUPTED);
+    assert_int_equal(hl_route_k_nearest(ctx, g, ws, 2, 1, &src, NULL, NULL, NULL, kt, NULL, NULL),
+                     HL_E_INTERRUPTED);
+    double od;
+    assert_int_equal(hl_route_od_matrix(ctx, g, 1, &src, 1, &far, NULL, &od, NULL),
+                     HL_E_INTERRUPTED);
+    /* the same workspace on another context: Manhattan distance on the grid */
+    assert_int_equal(hl_route_search(ctx2, g, ws, 1, &src, NULL, NULL, NULL, t, NULL, NULL, NULL),
+                     HL_OK);
+    assert_true(t[N - 1] == 2 * (W - 1));
+    assert_true(t[W + 3] == 4);
+    assert_int_equal(hl_route_k_nearest(ctx2, g, ws, 2, 1, &src, NULL, NULL, NULL, kt, NULL, NULL),
+                     HL_OK);
+    assert_true(kt[2 * (N - 1)] == 2 * (W - 1) && isinf(kt[2 * (N - 1) + 1]));
+    hl_route_ws_destroy(ws);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+    hl_ctx_destroy(ctx2);
+}
+
 /* ---- allocation failures ---------------------------------------------- */
 
 /* Every call that allocates, on a small graph; returns the first failure. */
@@ -612,7 +672,8 @@ static hl_status run_everything(hl_ctx *ctx) {
     hl_route_ws *ws = NULL;
     hl_route_piece *p = NULL;
     size_t np = 0;
-    uint32_t snode[] = {0, 3};
+    uint32_t snode[] = {0, 3}, pred[4], *path = NULL;
+    size_t npath = 0;
     double t[4], kt[8], ot[4], T = 15;
     hl_route_od_opts oo;
     hl_status rc = hl_graph_create(ctx, 4, 4, from, to, fwd, bwd, len, &g);
@@ -633,10 +694,16 @@ static hl_status run_everything(hl_ctx *ctx) {
     if (rc) goto done;
     rc = hl_route_isochrone(ctx, g, t, HL_ROUTE_FORWARD, 1, &T, &p, &np);
     if (rc) goto done;
+    rc = hl_route_search(ctx, g, ws, 1, snode, NULL, NULL, NULL, t, NULL, NULL, pred);
+    if (rc) goto done;
+    rc = hl_route_path(ctx, g, HL_ROUTE_FORWARD, pred, 3, &path, &npath);
+    if (rc) goto done;
+    if (npath != 3 || path[0] != 0 || path[1] != 1 || path[2] != 3) rc = HL_E_DATA;
     /* results after success: node 1 is 10 s from node 0; OD 0 -> 3 = 10 + 20 + 5 */
     if (t[1] != 10 || ot[1] != 35 || ot[2] != 5 + 30 || kt[2] != 10) rc = HL_E_DATA;
 done:
     hl_free(p);
+    hl_free(path);
     hl_route_ws_destroy(ws);
     hl_graph_destroy(g);
     return rc;
@@ -671,6 +738,7 @@ int main(void) {
         cmocka_unit_test(test_isochrone_backward_line),
         cmocka_unit_test(test_allocate),
         cmocka_unit_test(test_od_threads_identical),
+        cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,8 +40,10 @@ extern "C" {
  * For shapefiles the rules are, in order:
  *   1. a .cpg sidecar wins ("cpg file");
  *   2. the DBF language driver id (byte 29) when it names a code page
- *      ("DBF language id 0x4D"); id 0x57 (ANSI) is only believed when the
- *      strings are not valid UTF-8;
+ *      ("DBF language id 0x4D"); the ANSI ids (0x57 and friends) mean "the
+ *      writer's Windows code page", so they give CP1252 only when the
+ *      strings are neither valid UTF-8 nor GB18030 hanzi (a Chinese PC's
+ *      ANSI is GBK);
  *   3. the raw bytes of the character fields: all valid UTF-8 -> "UTF-8";
  *      else decodable as GB18030 and looking like hanzi -> "GB18030";
  *      else "CP1252".
@@ -157,10 +159,11 @@ void hl_io_xform_destroy(hl_io_xform *xf);
 hl_status hl_io_xform_points(hl_ctx *ctx, hl_io_xform *xf, size_t n, double *x, double *y);
 
 /* Look at a layer's extent against the CRS it declares and diagnose the
- * usual mistakes.  `crs` may be NULL (layer without CRS).  Sets *ok and
- * writes one English sentence into `diag` (empty when nothing is wrong, or
- * a remark such as "coordinates look like lon/lat degrees" when crs is
- * NULL).  Mistakes found:
+ * usual mistakes.  `crs` may be NULL (layer without CRS): *ok is then
+ * false and `diag` says what the numbers look like (lon/lat degrees,
+ * swapped lat/lon, projected metres) so the user can write crs:.
+ * Otherwise sets *ok and writes one English sentence into `diag` (empty
+ * when nothing is wrong).  Mistakes found:
  *   - geographic CRS with x in 3..54 and y in 73..136: lon/lat swapped;
  *   - geographic CRS with |x| > 180 or |y| > 90: projected coordinates
  *     declared as geographic;

@@ -14,7 +14,8 @@
  *   - hl_route_k_nearest: the k best distinct sources of every node;
  *   - hl_route_od_matrix: origins x destinations, multi-threaded;
  *   - hl_route_isochrone: the reached part of every edge for thresholds;
- *   - hl_route_allocate:  catchment totals from a search's winning sources.
+ *   - hl_route_allocate:  catchment totals from a search's winning sources;
+ *   - hl_route_path:      the edges of one best path from a search's pred_edge.
  *
  * Units: times in seconds (`_s`), lengths in metres (`_m`).  Node and edge
  * indices are 0-based and refer to the arrays given to hl_graph_create.
@@ -144,6 +145,16 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
                              const double *source_time_s, const double *source_len_m,
                              const hl_route_opts *opts, double *time_s, double *length_m,
                              uint32_t *source);
+
+/* The edges of the best path to (FORWARD) or from (BACKWARD) `node`, from
+ * the pred_edge output of hl_route_search with the same graph and
+ * direction, in travel order: FORWARD from the winning source to node,
+ * BACKWARD from node to the winning source.  On success *edges is a new
+ * array of *n_edges entries that the caller frees with hl_free (NULL and 0
+ * when node is a source itself or unreached).  Returns HL_OK, HL_E_ARG (node
+ * out of range, or pred_edge not a path tree of this graph) or HL_E_NOMEM. */
+hl_status hl_route_path(hl_ctx *ctx, const hl_graph *g, hl_route_dir dir, const uint32_t *pred_edge,
+                        uint32_t node, uint32_t **edges, size_t *n_edges);
 
 /* ---- origin-destination matrix ---------------------------------------- */
 

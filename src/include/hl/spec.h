@@ -66,7 +66,7 @@ typedef struct hl_facility_kind {
  * new string the caller frees with hl_free, or NULL when out of memory. */
 char *hl_spec_default_dir(hl_ctx *ctx);
 
-/* Load every layers_dir/roles/*.yaml (in file-name order) and
+/* Load every .yaml file in layers_dir/roles (in file-name order) and
  * layers_dir/presets/osm.yaml (optional).  layers_dir NULL = hl_spec_default_dir.
  * Errors: HL_E_IO when the directory or a file cannot be read; HL_E_PLAN for
  * malformed YAML or an invalid specification, with "file:line: key: problem"
@@ -199,7 +199,8 @@ const hl_facility_kind *hl_spec_guess_kind(const hl_spec_set *set, const char *l
 typedef struct hl_role_guess { char role[40]; char kind[40]; double score; } hl_role_guess;
 /* Guess which role a layer plays from its name, geometry kind and field names;
  * score 0..1, role "" if none.
- * Only roles whose geometry accepts `geom` compete.  For each, name = 1 when the
+ * Only roles whose geometry accepts `geom` compete (HL_GEOM_UNKNOWN: all;
+ * HL_GEOM_NONE, a table: none).  For each, name = 1 when the
  * layer name contains one of the role's guess keywords (or, for facilities, a
  * kind alias), and fields = min(1, hits / 2) where hits counts the role's
  * distinctive guess fields present among field_names; score = 0.6 name +

@@ -16,7 +16,7 @@
 
 #include "net/net_int.h"
 
-#define BUILD_STEPS 9
+#define BUILD_STEPS 8
 #define NO_ID UINT32_MAX
 
 void hl_net_opts_init(hl_net_opts *opts) {

@@ -144,7 +144,7 @@ hl_status hl__node_crossings(hl_ctx *ctx, const hl_road_line *lines, size_t n_li
     if (n_segs < 2) goto rebuild;
     {
         double wd = maxx - minx, ht = maxy - miny;
-        cell = fmax(sum_len / (double)n_segs, sqrt(fmax(wd, 1e-3) * fmax(ht, 1e-3) / (double)n_segs));
+        cell = sum_len / (double)n_segs; /* the cap below bounds the empty cells */
         if (!(cell > 0) || !isfinite(cell)) cell = 1.0;
         for (;;) {
             double fx = floor(wd / cell) + 1, fy = floor(ht / cell) + 1;

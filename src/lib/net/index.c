@@ -191,7 +191,9 @@ hl_status hl__grid_build(hl_ctx *ctx, hl_network *net) {
     for (size_t e = 0; e < net->n_edges; e++) sum_len += net->e_len_m[e];
     {
         double w = maxx - minx, hgt = maxy - miny;
-        double cell = fmax(sum_len / (double)n_segs, sqrt(fmax(w, 1e-3) * fmax(hgt, 1e-3) / (double)n_segs));
+        /* about a segment per cell where the roads are; the cap below bounds
+         * the empty cells of a sparse county */
+        double cell = sum_len / (double)n_segs;
         if (!(cell > 0) || !isfinite(cell)) cell = 1.0;
         for (;;) {
             double fx = floor(w / cell) + 1, fy = floor(hgt / cell) + 1;
@@ -301,7 +303,7 @@ void hl__grid_nearest(const hl_network *net, double px, double py, double max_m,
     rstart = dxo > dyo ? dxo : dyo;
     for (r = rstart;; r++) {
         /* every point in a cell r rings away is at least (r - 1) cells away */
-        double lb = r == 0 ? 0.0 : (double)(r - 1) * g->cell_m;
+        double lb = r == 0 ? 0.0 : (double)(r - 1) * g->cell_m * (1 - 1e-9); /* margin for the rounding of cx, cy */
         int64_t i0, i1, j0, j1;
         if (lb > max_m || (hit->found && lb > hit->dist_m)) break;
         if (r == 0) {

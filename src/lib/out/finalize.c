@@ -353,16 +353,18 @@ static hl_status fix_timestamps(hl_ctx *ctx, sqlite3 *db, const char *ts) {
     return HL_OK;
 }
 
-/* Set the SQLite header's file change counter (offset 24) and
- * version-valid-for number (offset 92) to 1, so the bytes do not depend on
- * how many transactions wrote the file (finalising twice = once).  Done
- * with no connection open; both fields must stay equal for the header's
- * page count to be trusted, which they do. */
+/* Set the SQLite header's file change counter (offset 24), schema cookie
+ * (offset 40) and version-valid-for number (offset 92) to 1, so the bytes
+ * do not depend on how many transactions and schema changes wrote the
+ * file (finalising twice = once).  Done with no connection open (the
+ * counters only invalidate caches of open connections); the change
+ * counter and version-valid-for stay equal, so the header's page count is
+ * still trusted. */
 static hl_status normalise_header(hl_ctx *ctx, const char *path) {
     static const unsigned char one[4] = {0, 0, 0, 1};
     int fd = open(path, O_RDWR);
     if (fd < 0) return hl_error(ctx, HL_E_IO, "cannot reopen %s", path);
-    bool ok = pwrite(fd, one, 4, 24) == 4 && pwrite(fd, one, 4, 92) == 4 && fsync(fd) == 0;
+    bool ok = pwrite(fd, one, 4, 24) == 4 && pwrite(fd, one, 4, 40) == 4 && pwrite(fd, one, 4, 92) == 4 && fsync(fd) == 0;
     close(fd);
     return ok ? HL_OK : hl_error(ctx, HL_E_IO, "cannot write the header of %s", path);
 }

@@ -84,6 +84,7 @@ typedef struct hl__out_layer {
     size_t n_cols;
     char *fid_col;
     long long n_features;
+    char **out_names; /* borrowed, optional: names the QML uses for cols (export with short names) */
 } hl__out_layer;
 
 typedef struct hl__out_schema {

@@ -260,7 +260,7 @@ static void renderer_categories(hl__sb *b, gkind g, const char *field, const str
 }
 
 static hl_status renderer_roads(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__out_catalog *cat,
-                                const hl__out_layer *l, gkind g, const char *field, bool en) {
+                                const hl__out_layer *l, gkind g, const char *field, const char *ofield, bool en) {
     strlist vals;
     hl_status rc = distinct_values(ctx, db, l->name, field, &vals);
     if (rc) return rc;
@@ -293,7 +293,7 @@ static hl_status renderer_roads(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__o
         }
     }
     symspec other = {"150,150,150,255", NULL, 0.3, NULL, false, false, 1};
-    renderer_categories(b, g, field, &vals, labels, specs, true, &other, en ? "other" : "其他");
+    renderer_categories(b, g, ofield, &vals, labels, specs, true, &other, en ? "other" : "其他");
     hl_free(colbuf);
 done:
     hl_free(specs);
@@ -303,7 +303,7 @@ done:
 }
 
 static hl_status renderer_bands(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__out_layer *l, gkind g,
-                                const char *field, bool en) {
+                                const char *field, const char *ofield, bool en) {
     strlist vals;
     hl_status rc = distinct_values(ctx, db, l->name, field, &vals);
     if (rc) return rc;
@@ -327,7 +327,7 @@ static hl_status renderer_bands(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__o
             goto done;
         }
     }
-    renderer_categories(b, g, field, &vals, (const char *const *)labels, specs, true, NULL, NULL);
+    renderer_categories(b, g, ofield, &vals, (const char *const *)labels, specs, true, NULL, NULL);
 done:
     if (labels)
         for (size_t i = 0; i < vals.n; i++) hl_free(labels[i]);
@@ -338,7 +338,7 @@ done:
 }
 
 static hl_status renderer_qa(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__out_layer *l, gkind g,
-                             const char *field, bool en) {
+                             const char *field, const char *ofield, bool en) {
     strlist vals;
     hl_status rc = distinct_values(ctx, db, l->name, field, &vals);
     if (rc) return rc;
@@ -358,12 +358,20 @@ static hl_status renderer_qa(hl_ctx *ctx, hl__sb *b, sqlite3 *db, const hl__out_
         labels[i] = v;
     }
     (void)en;
-    renderer_categories(b, g, field, &vals, labels, specs, false, NULL, NULL);
+    renderer_categories(b, g, ofield, &vals, labels, specs, false, NULL, NULL);
 done:
     hl_free(specs);
     hl_free(labels);
     strlist_free(&vals);
     return rc;
+}
+
+/* The name a column has in the written layer (short names on export). */
+static const char *oname(const hl__out_layer *l, const char *c) {
+    if (!c || !l->out_names) return c;
+    for (size_t i = 0; i < l->n_cols; i++)
+        if (strcmp(l->cols[i], c) == 0 && l->out_names[i]) return l->out_names[i];
+    return c;
 }
 
 static bool has_col(const hl__out_layer *l, const char *c) {
@@ -498,15 +506,15 @@ hl_status hl__out_qml(hl_ctx *ctx, sqlite3 *db, const hl__out_catalog *cat, cons
     if (g != G_NONE) {
         symspec s = {"120,120,120,255", NULL, base_size(g), NULL, false, false, 0};
         if (role && strcmp(role, "travel_time") == 0) {
-            renderer_time(&b, g, field, en);
+            renderer_time(&b, g, oname(l, field), en);
         } else if (role && (strcmp(role, "meets") == 0 || strcmp(role, "met") == 0)) {
-            renderer_meets(&b, g, field, en);
+            renderer_meets(&b, g, oname(l, field), en);
         } else if (role && strcmp(role, "road_class") == 0) {
-            if ((rc = renderer_roads(ctx, &b, db, cat, l, g, field, en))) goto done;
+            if ((rc = renderer_roads(ctx, &b, db, cat, l, g, field, oname(l, field), en))) goto done;
         } else if (role && strcmp(role, "threshold") == 0) {
-            if ((rc = renderer_bands(ctx, &b, db, l, g, field, en))) goto done;
+            if ((rc = renderer_bands(ctx, &b, db, l, g, field, oname(l, field), en))) goto done;
         } else if (field && strcmp(field, "severity") == 0) {
-            if ((rc = renderer_qa(ctx, &b, db, l, g, field, en))) goto done;
+            if ((rc = renderer_qa(ctx, &b, db, l, g, field, oname(l, field), en))) goto done;
         } else {
             if (style && strcmp(style, "boundary_county") == 0) {
                 s = (symspec){"0,0,0,0", "40,40,40,255", 0.8, NULL, true, false, 0};
@@ -540,7 +548,7 @@ hl_status hl__out_qml(hl_ctx *ctx, sqlite3 *db, const hl__out_catalog *cat, cons
             renderer_single(&b, g, &s);
         }
     }
-    if (label_field) labeling(&b, g, label_field);
+    if (label_field) labeling(&b, g, oname(l, label_field));
     /* aliases for every column (and the fid) */
     hl__sb_add(&b, "  <aliases>\n");
     size_t idx = 0;
@@ -552,7 +560,7 @@ hl_status hl__out_qml(hl_ctx *ctx, sqlite3 *db, const hl__out_catalog *cat, cons
     for (size_t i = 0; i < l->n_cols; i++) {
         if ((rc = hl__out_catalog_column(ctx, cat, l->name, l->cols[i], &ci))) goto done;
         hl__sb_add(&b, "    <alias field=\"");
-        hl__sb_xml(&b, l->cols[i]);
+        hl__sb_xml(&b, oname(l, l->cols[i]));
         hl__sb_addf(&b, "\" index=\"%zu\" name=\"", idx++);
         hl__sb_xml(&b, en ? ci.en : ci.zh);
         hl__sb_add(&b, "\"/>\n");
@@ -561,7 +569,7 @@ hl_status hl__out_qml(hl_ctx *ctx, sqlite3 *db, const hl__out_catalog *cat, cons
     hl__sb_add(&b, "  </aliases>\n");
     if (label_field || g == G_POINT) {
         hl__sb_add(&b, "  <previewExpression>");
-        if (has_col(l, "name")) hl__sb_add(&b, "&quot;name&quot;");
+        if (has_col(l, "name")) xml_attr_quoted_field(&b, oname(l, "name"));
         hl__sb_add(&b, "</previewExpression>\n");
     }
     hl__sb_addf(&b, "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n",

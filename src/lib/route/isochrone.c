@@ -1,6 +1,6 @@
-/* Service areas from per-node times: the reached part of every edge for one
- * or more time thresholds (isochrone pieces), and catchment totals from the
- * winning source of a multi-source search. */
+/* Results derived from a finished search: the reached part of every edge
+ * for one or more time thresholds (isochrone pieces), catchment totals from
+ * the winning sources, and the edge list of one best path. */
 #include <math.h>
 
 #include "route/route_int.h"
@@ -116,4 +116,48 @@ hl_status hl_route_allocate(hl_ctx *ctx, size_t n_nodes, const uint32_t *source,
         if (count_out) count_out[source[i]]++;
     }
     return HL_OK;
+}
+
+hl_status hl_route_path(hl_ctx *ctx, const hl_graph *g, hl_route_dir dir, const uint32_t *pred_edge,
+                        uint32_t node, uint32_t **edges, size_t *n_edges) {
+    hl_status rc = HL_OK;
+    uint32_t *arr = NULL;
+    size_t n = 0, cap = 0, i;
+    uint32_t v;
+    if (!edges || !n_edges) return hl_error(ctx, HL_E_ARG, "hl_route_path: NULL output");
+    *edges = NULL;
+    *n_edges = 0;
+    if (!g || !pred_edge || node >= g->n_nodes) {
+        rc = hl_error(ctx, HL_E_ARG, "hl_route_path: no graph or predecessors, or node %u out of range",
+                      node);
+        goto done;
+    }
+    v = node;
+    while (pred_edge[v] != HL_ROUTE_NONE) {
+        uint32_t e = pred_edge[v];
+        /* a path tree never holds more edges than nodes; more means a cycle */
+        if (e >= g->n_edges || (g->from[e] != v && g->to[e] != v) || n >= g->n_nodes) {
+            rc = hl_error(ctx, HL_E_ARG, "hl_route_path: predecessor edges do not form a path tree "
+                                         "of this graph (at node %u)", v);
+            goto done;
+        }
+        rc = hl_grow(ctx, (void **)&arr, &cap, n + 1, sizeof *arr);
+        if (rc) goto done;
+        arr[n++] = e;
+        v = g->from[e] == v ? g->to[e] : g->from[e];
+    }
+    /* the walk went from node towards the source: travel order for
+     * BACKWARD, reversed for FORWARD */
+    if (dir == HL_ROUTE_FORWARD)
+        for (i = 0; i < n / 2; i++) {
+            uint32_t t = arr[i];
+            arr[i] = arr[n - 1 - i];
+            arr[n - 1 - i] = t;
+        }
+    *edges = arr;
+    *n_edges = n;
+    arr = NULL;
+done:
+    hl_free(arr);
+    return rc;
 }

@@ -77,8 +77,8 @@ static void *od_worker_main(void *arg) {
         for (c = 0; c < job->n_target; c++) {
             uint32_t v = job->target_nodes[c];
             size_t at = r * job->r_stride + c * job->c_stride;
-            job->time_s[at] = ws->time_s[v];
-            if (job->length_m) job->length_m[at] = ws->len_m[v];
+            job->time_s[at] = ws->lab[v].t;
+            if (job->length_m) job->length_m[at] = ws->lab[v].l;
         }
         hl__search_reset(ws);
     }

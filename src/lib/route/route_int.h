@@ -40,13 +40,19 @@ typedef struct hl__heap_entry {
 
 #define HL__NOT_IN_HEAP UINT32_MAX
 
+/* A node's label in the one-label search, kept together so that an update
+ * touches one cache line.  Unlabelled: t = l = INFINITY, s = pred = NONE. */
+typedef struct hl__label {
+    double t;      /* time, s */
+    double l;      /* length, m */
+    uint32_t s;    /* source index */
+    uint32_t pred; /* edge the label came by */
+} hl__label;
+
 struct hl_route_ws {
     size_t n_nodes;
-    /* one-label search state, all n_nodes long; unlabelled = INFINITY/NONE */
-    double *time_s;
-    double *len_m;
-    uint32_t *src;
-    uint32_t *pred;
+    /* one-label search state, n_nodes long */
+    hl__label *lab;
     uint8_t *done; /* OD target bookkeeping */
     uint32_t *touched; /* nodes that got a label in the current search */
     size_t n_touched;

@@ -16,14 +16,13 @@
 /* Poll the interrupt flag every this many heap pops. */
 #define POLL_MASK 0xFFFFu
 
+static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE};
+
 /* ---- workspace -------------------------------------------------------- */
 
 void hl_route_ws_destroy(hl_route_ws *ws) {
     if (!ws) return;
-    hl_free(ws->time_s);
-    hl_free(ws->len_m);
-    hl_free(ws->src);
-    hl_free(ws->pred);
+    hl_free(ws->lab);
     hl_free(ws->done);
     hl_free(ws->touched);
     hl_free(ws->heap);
@@ -46,11 +45,8 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
     if (ws) {
         ws->n_nodes = n;
         ws->id_cap = n;
-        ws->time_s = hl_malloc(ctx, n * sizeof *ws->time_s);
-        ws->len_m = ws->time_s ? hl_malloc(ctx, n * sizeof *ws->len_m) : NULL;
-        ws->src = ws->len_m ? hl_malloc(ctx, n * sizeof *ws->src) : NULL;
-        ws->pred = ws->src ? hl_malloc(ctx, n * sizeof *ws->pred) : NULL;
-        ws->done = ws->pred ? hl_calloc(ctx, n, sizeof *ws->done) : NULL;
+        ws->lab = hl_malloc(ctx, n * sizeof *ws->lab);
+        ws->done = ws->lab ? hl_calloc(ctx, n, sizeof *ws->done) : NULL;
         ws->touched = ws->done ? hl_malloc(ctx, n * sizeof *ws->touched) : NULL;
         ws->heap = ws->touched ? hl_malloc(ctx, n * sizeof *ws->heap) : NULL;
         ws->pos = ws->heap ? hl_malloc(ctx, n * sizeof *ws->pos) : NULL;
@@ -60,10 +56,7 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
         goto done;
     }
     for (i = 0; i < n; i++) {
-        ws->time_s[i] = INFINITY;
-        ws->len_m[i] = INFINITY;
-        ws->src[i] = HL_ROUTE_NONE;
-        ws->pred[i] = HL_ROUTE_NONE;
+        ws->lab[i] = UNLABELLED;
         ws->pos[i] = HL__NOT_IN_HEAP;
     }
     *out = ws;
@@ -155,17 +148,17 @@ static void heap_clear(hl_route_ws *ws) {
 /* Offer label (t, s, l) reached by `edge` to node w. */
 static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, double l,
                           uint32_t edge, double cutoff_s) {
-    double ct;
+    hl__label *lb;
     if (t > cutoff_s) return;
-    ct = ws->time_s[w];
-    if (ct == INFINITY)
+    lb = &ws->lab[w];
+    if (lb->t == INFINITY)
         ws->touched[ws->n_touched++] = w;
-    else if (!hl__label_better(t, s, l, ct, ws->src[w], ws->len_m[w]))
+    else if (!hl__label_better(t, s, l, lb->t, lb->s, lb->l))
         return;
-    ws->time_s[w] = t;
-    ws->src[w] = s;
-    ws->len_m[w] = l;
-    ws->pred[w] = edge;
+    lb->t = t;
+    lb->s = s;
+    lb->l = l;
+    lb->pred = edge;
     heap_set(ws, w, t, s);
 }
 
@@ -202,9 +195,9 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
                 t_stop = e.t;
             }
         }
-        tv = ws->time_s[v];
-        lv = ws->len_m[v];
-        s = ws->src[v];
+        tv = ws->lab[v].t;
+        lv = ws->lab[v].l;
+        s = ws->lab[v].s;
         a_end = start[v + 1];
         for (a = start[v]; a < a_end; a++) {
             const hl__arc *arc = &arcs[a];
@@ -219,10 +212,7 @@ void hl__search_reset(hl_route_ws *ws) {
     heap_clear(ws);
     for (i = 0; i < ws->n_touched; i++) {
         uint32_t v = ws->touched[i];
-        ws->time_s[v] = INFINITY;
-        ws->len_m[v] = INFINITY;
-        ws->src[v] = HL_ROUTE_NONE;
-        ws->pred[v] = HL_ROUTE_NONE;
+        ws->lab[v] = UNLABELLED;
         ws->done[v] = 0;
     }
     ws->n_touched = 0;
@@ -298,10 +288,13 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
         rc = hl_check_interrupt(ctx);
         goto done;
     }
-    if (time_s) memcpy(time_s, ws->time_s, n * sizeof *time_s);
-    if (length_m) memcpy(length_m, ws->len_m, n * sizeof *length_m);
-    if (source) memcpy(source, ws->src, n * sizeof *source);
-    if (pred_edge) memcpy(pred_edge, ws->pred, n * sizeof *pred_edge);
+    for (i = 0; i < n; i++) {
+        const hl__label *lb = &ws->lab[i];
+        if (time_s) time_s[i] = lb->t;
+        if (length_m) length_m[i] = lb->l;
+        if (source) source[i] = lb->s;
+        if (pred_edge) pred_edge[i] = lb->pred;
+    }
     hl__search_reset(ws);
 done:
     hl_route_ws_destroy(tmp);

@@ -1,0 +1,792 @@
+/* The access stage: villages and facilities placed on the road network,
+ * nearest facility of every kind (one multi-source search per kind, kinds
+ * in parallel), time to the own township seat, OD matrices, service areas,
+ * and the tables nearest_facility, od_matrix, service_areas and
+ * service_area_roads.  Follows docs/accessibility-semantics.md. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis_int.h"
+#include "core/core_int.h"
+#include "layer/layer_int.h"
+
+typedef struct access_ctx {
+    hl_analysis *a;
+    hl_placement *orig_pl;
+    hl_placement **fac_pl; /* per kind */
+    hl_routable *rt;
+    hl_graph *g;
+    size_t n_nodes;
+} access_ctx;
+
+static void origins_free(hl_origins *o) {
+    if (o->id)
+        for (size_t i = 0; i < o->n; i++) hl_free(o->id[i]);
+    if (o->name)
+        for (size_t i = 0; i < o->n; i++) hl_free(o->name[i]);
+    hl_free(o->id);
+    hl_free(o->name);
+    hl_free(o->xy);
+    hl_free(o->has_xy);
+    hl_free(o->village);
+    hl_free(o->township);
+    hl_free(o->population);
+    hl_free(o->households);
+    hl_free(o->relocation);
+    hl_free(o->snap_m);
+    hl_free(o->placed);
+    hl_free(o->comp_nodes);
+}
+
+void hl__access_destroy(hl_access *acc);
+void hl__access_destroy(hl_access *acc) {
+    if (!acc) return;
+    origins_free(&acc->origins);
+    for (size_t k = 0; k < acc->n_kinds; k++) {
+        hl_kind_access *ka = &acc->kinds[k];
+        hl_free(ka->fac_snap_m);
+        hl_free(ka->time_s);
+        hl_free(ka->dist_m);
+        hl_free(ka->facility);
+        hl_free(ka->k_time_s);
+        hl_free(ka->k_dist_m);
+        hl_free(ka->k_facility);
+    }
+    hl_free(acc->kinds);
+    hl_free(acc->t_own_seat_s);
+    hl_free(acc->d_own_seat_m);
+    hl_free(acc->d_hardened_road_m);
+    hl_free(acc);
+}
+
+const hl_kind_access *hl__access_kind(const hl_access *acc, const char *kind) {
+    if (!acc) return NULL;
+    for (size_t k = 0; k < acc->n_kinds; k++)
+        if (!strcmp(acc->kinds[k].kind, kind)) return &acc->kinds[k];
+    return NULL;
+}
+
+static bool truthy(const char *v) {
+    bool b;
+    if (!v) return false;
+    if (hl_spec_parse_bool(v, &b)) return b;
+    return strstr(v, "搬迁") != NULL; /* a village class such as 搬迁撤并类 */
+}
+
+static hl_status build_origins(hl_analysis *a, hl_origins *o) {
+    hl_ctx *ctx = a->ctx;
+    hl_study *s = a->study;
+    const hl_layer *L = s->natural_villages ? s->natural_villages : s->villages;
+    size_t n = hl_layer_count(L);
+    char buf[128];
+    memset(o, 0, sizeof *o);
+    if (!L) return hl_error(ctx, HL_E_PLAN, "%s: the plan names neither natural_villages nor villages; add one",
+                            a->plan->path);
+    o->n = n;
+    o->layer = L;
+    o->natural = L == s->natural_villages;
+    o->xy = hl_calloc(ctx, 2 * (n ? n : 1), sizeof *o->xy);
+    o->has_xy = hl_calloc(ctx, n ? n : 1, sizeof *o->has_xy);
+    o->id = hl_calloc(ctx, n ? n : 1, sizeof *o->id);
+    o->name = hl_calloc(ctx, n ? n : 1, sizeof *o->name);
+    o->village = hl_calloc(ctx, n ? n : 1, sizeof *o->village);
+    o->township = hl_calloc(ctx, n ? n : 1, sizeof *o->township);
+    o->population = hl_calloc(ctx, n ? n : 1, sizeof *o->population);
+    o->households = hl_calloc(ctx, n ? n : 1, sizeof *o->households);
+    o->relocation = hl_calloc(ctx, n ? n : 1, sizeof *o->relocation);
+    o->snap_m = hl_calloc(ctx, n ? n : 1, sizeof *o->snap_m);
+    o->placed = hl_calloc(ctx, n ? n : 1, sizeof *o->placed);
+    o->comp_nodes = hl_calloc(ctx, n ? n : 1, sizeof *o->comp_nodes);
+    if (!o->xy || !o->has_xy || !o->id || !o->name || !o->village || !o->township || !o->population ||
+        !o->households || !o->relocation || !o->snap_m || !o->placed || !o->comp_nodes)
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = hl_layer_value(L, i, "name");
+        double x = NAN, y = NAN;
+        o->has_xy[i] = hl_layer_point(L, i, &x, &y);
+        o->xy[2 * i] = o->has_xy[i] ? x : NAN;
+        o->xy[2 * i + 1] = o->has_xy[i] ? y : NAN;
+        o->id[i] = hl_strdup(ctx, hl_layer_id(L, i, buf, sizeof buf));
+        o->name[i] = hl_strdup(ctx, nm ? nm : "");
+        if (!o->id[i] || !o->name[i]) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+        if (o->natural) {
+            o->village[i] = s->nv_village ? s->nv_village[i] : SIZE_MAX;
+            o->township[i] = s->nv_township ? s->nv_township[i] : SIZE_MAX;
+        } else {
+            o->village[i] = i;
+            o->township[i] = s->village_township ? s->village_township[i] : SIZE_MAX;
+        }
+        o->population[i] = hl_layer_number(L, i, "population", NAN);
+        o->households[i] = hl_layer_number(L, i, "households", NAN);
+        o->relocation[i] = truthy(hl_layer_value(L, i, "relocation")) || truthy(hl_layer_value(L, i, "class"));
+        o->snap_m[i] = INFINITY;
+    }
+    return HL_OK;
+}
+
+/* Place a set of points; unplaced ones become findings. */
+static hl_status place_points(hl_analysis *a, const hl_layer *L, const char *what, double *xy, size_t n,
+                              hl_placement **out, size_t *n_placed) {
+    hl_ctx *ctx = a->ctx;
+    hl_place_opts po;
+    hl_status rc;
+    const hl_place *pl;
+    char buf[128];
+    size_t small = (size_t)a->plan->small_component_nodes;
+    hl_place_opts_init(&po);
+    po.max_snap_m = a->plan->max_snap_m;
+    po.main_network_only = a->plan->snap_main_network;
+    if ((rc = hl_net_place(ctx, a->net, xy, n, &po, out))) return rc;
+    pl = hl_placement_places(*out);
+    *n_placed = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *nm = hl_layer_value(L, i, "name");
+        hl_layer_id(L, i, buf, sizeof buf);
+        if (pl[i].status == HL_PLACE_OK) {
+            (*n_placed)++;
+            if (pl[i].comp_n_nodes < small && pl[i].component != 0)
+                rc = hl_qa_add(ctx, a->qa, HL_QA_WARNING, "on_network_island", hl_layer_role(L),
+                               hl_layer_source_name(L), buf, true, pl[i].px, pl[i].py, (double)pl[i].comp_n_nodes,
+                               "%s %s joins a road piece of only %zu nodes (%.0f m) cut off from the main network; it "
+                               "will look unreachable. Connect the piece or set snap: main_network in the plan",
+                               what, nm ? nm : buf, pl[i].comp_n_nodes, pl[i].comp_len_m);
+        } else if (pl[i].status == HL_PLACE_TOO_FAR) {
+            rc = hl_qa_add(ctx, a->qa, HL_QA_WARNING, "beyond_snap", hl_layer_role(L), hl_layer_source_name(L), buf,
+                           true, pl[i].px, pl[i].py, NAN,
+                           "%s %s is farther than %.0f m from every road: reported unreachable, not snapped. Add the "
+                           "missing road or raise access.max_snap_m",
+                           what, nm ? nm : buf, a->plan->max_snap_m);
+        } else if (pl[i].status == HL_PLACE_NO_NETWORK) {
+            rc = hl_qa_add(ctx, a->qa, HL_QA_ERROR, "no_network", hl_layer_role(L), hl_layer_source_name(L), buf,
+                           false, 0, 0, NAN, "%s %s cannot be placed: the road network is empty", what,
+                           nm ? nm : buf);
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* nearest facility per kind, kinds in parallel                        */
+
+typedef struct kind_job {
+    access_ctx *ac;
+    size_t kind;
+    hl_status rc;
+    char err[512];
+} kind_job;
+
+typedef struct kind_pool {
+    access_ctx *ac;
+    kind_job *jobs;
+    size_t n_jobs;
+    size_t next;
+    pthread_mutex_t mu;
+} kind_pool;
+
+static hl_status run_kind(access_ctx *ac, size_t k, hl_route_ws *ws, double *time, double *len, uint32_t *src) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    hl_access *acc = a->access;
+    hl_kind_access *ka = &acc->kinds[k];
+    size_t nf = ka->n_fac, ns = 0, n = acc->origins.n;
+    uint32_t *nodes = NULL;
+    size_t *fac_of = NULL;
+    hl_route_opts ro;
+    hl_status rc = HL_OK;
+    nodes = malloc((nf ? nf : 1) * sizeof *nodes);
+    fac_of = malloc((nf ? nf : 1) * sizeof *fac_of);
+    if (!nodes || !fac_of) {
+        rc = HL_E_NOMEM;
+        goto done;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t node;
+        if (hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) {
+            nodes[ns] = node;
+            fac_of[ns] = f; /* sources in layer order: ties go to the first in its layer */
+            ns++;
+        }
+    }
+    hl_route_opts_init(&ro);
+    ro.dir = HL_ROUTE_BACKWARD;
+    if (ka->k <= 1) {
+        rc = hl_route_search(ctx, ac->g, ws, ns, nodes, NULL, NULL, &ro, time, len, src, NULL);
+        if (rc) goto done;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t node;
+            ka->time_s[i] = INFINITY;
+            ka->dist_m[i] = INFINITY;
+            ka->facility[i] = SIZE_MAX;
+            if (!hl_routable_point(ac->rt, 0, i, &node, NULL) || src[node] == HL_ROUTE_NONE) continue;
+            ka->time_s[i] = time[node];
+            ka->dist_m[i] = len[node];
+            ka->facility[i] = fac_of[src[node]];
+        }
+    } else {
+        size_t kk = ka->k, nn = ac->n_nodes;
+        double *kt = malloc(nn * kk * sizeof *kt), *kl = malloc(nn * kk * sizeof *kl);
+        uint32_t *ksrc = malloc(nn * kk * sizeof *ksrc);
+        if (!kt || !kl || !ksrc) {
+            free(kt);
+            free(kl);
+            free(ksrc);
+            rc = HL_E_NOMEM;
+            goto done;
+        }
+        rc = hl_route_k_nearest(ctx, ac->g, ws, kk, ns, nodes, NULL, NULL, &ro, kt, kl, ksrc);
+        if (!rc)
+            for (size_t i = 0; i < n; i++) {
+                uint32_t node;
+                bool placed = hl_routable_point(ac->rt, 0, i, &node, NULL);
+                for (size_t j = 0; j < kk; j++) {
+                    size_t at = i * kk + j;
+                    ka->k_time_s[at] = INFINITY;
+                    ka->k_dist_m[at] = INFINITY;
+                    ka->k_facility[at] = SIZE_MAX;
+                    if (!placed || ksrc[node * kk + j] == HL_ROUTE_NONE) continue;
+                    ka->k_time_s[at] = kt[node * kk + j];
+                    ka->k_dist_m[at] = kl[node * kk + j];
+                    ka->k_facility[at] = fac_of[ksrc[node * kk + j]];
+                }
+                ka->time_s[i] = ka->k_time_s[i * kk];
+                ka->dist_m[i] = ka->k_dist_m[i * kk];
+                ka->facility[i] = ka->k_facility[i * kk];
+            }
+        free(kt);
+        free(kl);
+        free(ksrc);
+    }
+done:
+    free(nodes);
+    free(fac_of);
+    return rc;
+}
+
+static void *kind_worker(void *arg) {
+    kind_pool *pool = arg;
+    access_ctx *ac = pool->ac;
+    size_t nn = ac->n_nodes;
+    hl_route_ws *ws = NULL;
+    double *time = malloc(nn * sizeof *time), *len = malloc(nn * sizeof *len);
+    uint32_t *src = malloc(nn * sizeof *src);
+    hl_status wrc = (time && len && src) ? hl_route_ws_create(ac->a->ctx, ac->g, &ws) : HL_E_NOMEM;
+    for (;;) {
+        size_t j;
+        pthread_mutex_lock(&pool->mu);
+        j = pool->next++;
+        pthread_mutex_unlock(&pool->mu);
+        if (j >= pool->n_jobs) break;
+        pool->jobs[j].rc = wrc ? wrc : run_kind(ac, pool->jobs[j].kind, ws, time, len, src);
+    }
+    hl_route_ws_destroy(ws);
+    free(time);
+    free(len);
+    free(src);
+    return NULL;
+}
+
+static hl_status nearest_all_kinds(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    size_t nk = a->access->n_kinds;
+    kind_pool pool;
+    pthread_t th[2];
+    int started = 0;
+    hl_status rc = HL_OK;
+    if (!nk) return HL_OK;
+    memset(&pool, 0, sizeof pool);
+    pool.ac = ac;
+    pool.n_jobs = nk;
+    pool.jobs = hl_calloc(a->ctx, nk, sizeof *pool.jobs);
+    if (!pool.jobs) return hl_error(a->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t k = 0; k < nk; k++) pool.jobs[k].kind = k;
+    pthread_mutex_init(&pool.mu, NULL);
+    /* two workers: the machine's two cores; the results do not depend on it */
+    for (int t = 0; t < 2 && (size_t)t < nk; t++)
+        if (pthread_create(&th[t], NULL, kind_worker, &pool) == 0) started++;
+    if (!started) kind_worker(&pool);
+    for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&pool.mu);
+    for (size_t k = 0; k < nk && !rc; k++)
+        if (pool.jobs[k].rc) {
+            rc = pool.jobs[k].rc == HL_E_INTERRUPTED
+                     ? hl_check_interrupt(a->ctx)
+                     : hl_error(a->ctx, pool.jobs[k].rc, "nearest %s: %s", a->access->kinds[k].kind,
+                                hl_status_str(pool.jobs[k].rc));
+        }
+    hl_free(pool.jobs);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* own township seat                                                   */
+
+static hl_status own_seat_times(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    hl_access *acc = a->access;
+    hl_study *s = a->study;
+    size_t n = acc->origins.n, nt = hl_layer_count(s->townships);
+    const hl_kind_access *seats = hl__access_kind(acc, "township_seat");
+    size_t seat_set = SIZE_MAX;
+    hl_route_ws *ws = NULL;
+    double *time = NULL, *len = NULL;
+    hl_route_opts ro;
+    hl_status rc = HL_OK;
+    acc->t_own_seat_s = hl_malloc(ctx, (n ? n : 1) * sizeof *acc->t_own_seat_s);
+    acc->d_own_seat_m = hl_malloc(ctx, (n ? n : 1) * sizeof *acc->d_own_seat_m);
+    if (!acc->t_own_seat_s || !acc->d_own_seat_m) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) acc->t_own_seat_s[i] = acc->d_own_seat_m[i] = INFINITY;
+    if (!seats || !nt) return HL_OK;
+    for (size_t k = 0; k < acc->n_kinds; k++)
+        if (&acc->kinds[k] == seats) seat_set = 1 + k;
+    if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) return rc;
+    time = hl_malloc(ctx, ac->n_nodes * sizeof *time);
+    len = hl_malloc(ctx, ac->n_nodes * sizeof *len);
+    if (!time || !len) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    hl_route_opts_init(&ro);
+    ro.dir = HL_ROUTE_BACKWARD;
+    ro.cutoff_s = 4 * 3600.0; /* beyond four hours a seat is not 'reached' for this purpose */
+    for (size_t f = 0; f < seats->n_fac && !rc; f++) {
+        uint32_t node;
+        double x, y;
+        size_t t;
+        if (!hl_routable_point(ac->rt, seat_set, f, &node, NULL)) continue;
+        if (!hl_layer_point(seats->fac, f, &x, &y)) continue;
+        t = hl_study_township_at(s, x, y);
+        if (t == SIZE_MAX) continue;
+        if ((rc = hl_route_search(ctx, ac->g, ws, 1, &node, NULL, NULL, &ro, time, len, NULL, NULL))) break;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t on;
+            if (acc->origins.township[i] != t || !hl_routable_point(ac->rt, 0, i, &on, NULL)) continue;
+            if (time[on] < acc->t_own_seat_s[i]) {
+                acc->t_own_seat_s[i] = time[on];
+                acc->d_own_seat_m[i] = len[on];
+            }
+        }
+        hl_progress(ctx, "township seats", f + 1, seats->n_fac);
+    }
+done:
+    hl_route_ws_destroy(ws);
+    hl_free(time);
+    hl_free(len);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* tables                                                              */
+
+static hl_status nearest_table(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    hl_access *acc = a->access;
+    hl_table *t = NULL;
+    size_t c_o, c_k, c_r, c_f, c_t, c_d, c_os, c_fs;
+    hl_status rc;
+    char buf[128];
+    if ((rc = hl_table_create(ctx, "nearest_facility", HL_GEOM_NONE, &t))) return rc;
+    if ((rc = hl_table_add_column(ctx, t, "origin_id", HL_COL_TEXT, &c_o)) ||
+        (rc = hl_table_add_column(ctx, t, "kind", HL_COL_TEXT, &c_k)) ||
+        (rc = hl_table_add_column(ctx, t, "rank", HL_COL_INT, &c_r)) ||
+        (rc = hl_table_add_column(ctx, t, "facility_id", HL_COL_TEXT, &c_f)) ||
+        (rc = hl_table_add_column(ctx, t, "time_s", HL_COL_REAL, &c_t)) ||
+        (rc = hl_table_add_column(ctx, t, "dist_m", HL_COL_REAL, &c_d)) ||
+        (rc = hl_table_add_column(ctx, t, "origin_snap_m", HL_COL_REAL, &c_os)) ||
+        (rc = hl_table_add_column(ctx, t, "facility_snap_m", HL_COL_REAL, &c_fs)))
+        goto fail;
+    for (size_t i = 0; i < acc->origins.n; i++) {
+        for (size_t k = 0; k < acc->n_kinds; k++) {
+            const hl_kind_access *ka = &acc->kinds[k];
+            size_t kk = ka->k > 1 ? ka->k : 1;
+            for (size_t j = 0; j < kk; j++) {
+                size_t f = ka->k > 1 ? ka->k_facility[i * kk + j] : ka->facility[i];
+                double tm = ka->k > 1 ? ka->k_time_s[i * kk + j] : ka->time_s[i];
+                double dm = ka->k > 1 ? ka->k_dist_m[i * kk + j] : ka->dist_m[i];
+                size_t row;
+                if (f == SIZE_MAX) continue;
+                if ((rc = hl_table_add_row(ctx, t, NULL, 0, &row))) goto fail;
+                if ((rc = hl_table_set_text(ctx, t, row, c_o, acc->origins.id[i])) ||
+                    (rc = hl_table_set_text(ctx, t, row, c_k, ka->kind)) ||
+                    (rc = hl_table_set_text(ctx, t, row, c_f, hl_layer_id(ka->fac, f, buf, sizeof buf))))
+                    goto fail;
+                hl_table_set_int(t, row, c_r, (int64_t)j + 1);
+                hl_table_set_real(t, row, c_t, tm);
+                hl_table_set_real(t, row, c_d, dm);
+                hl_table_set_real(t, row, c_os, acc->origins.snap_m[i]);
+                hl_table_set_real(t, row, c_fs, ka->fac_snap_m[f]);
+            }
+        }
+    }
+    return hl__analysis_add_table(a, t);
+fail:
+    hl_table_destroy(t);
+    return rc;
+}
+
+static hl_status od_table(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    hl_access *acc = a->access;
+    hl_table *t = NULL;
+    size_t c_o, c_k, c_f, c_t, c_d;
+    hl_status rc;
+    char buf[128];
+    uint32_t *orig = NULL;
+    size_t *orig_idx = NULL, no = 0;
+    hl_route_od_opts oo;
+    if (!a->plan->od_matrix) return HL_OK;
+    hl_route_od_opts_init(&oo);
+    oo.cutoff_s = a->plan->od_cutoff_min > 0 ? a->plan->od_cutoff_min * 60.0 : INFINITY;
+    oo.n_threads = 2;
+    if ((rc = hl_table_create(ctx, "od_matrix", HL_GEOM_NONE, &t))) return rc;
+    if ((rc = hl_table_add_column(ctx, t, "origin_id", HL_COL_TEXT, &c_o)) ||
+        (rc = hl_table_add_column(ctx, t, "kind", HL_COL_TEXT, &c_k)) ||
+        (rc = hl_table_add_column(ctx, t, "facility_id", HL_COL_TEXT, &c_f)) ||
+        (rc = hl_table_add_column(ctx, t, "time_s", HL_COL_REAL, &c_t)) ||
+        (rc = hl_table_add_column(ctx, t, "dist_m", HL_COL_REAL, &c_d)))
+        goto done;
+    orig = hl_malloc(ctx, (acc->origins.n ? acc->origins.n : 1) * sizeof *orig);
+    orig_idx = hl_malloc(ctx, (acc->origins.n ? acc->origins.n : 1) * sizeof *orig_idx);
+    if (!orig || !orig_idx) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < acc->origins.n; i++) {
+        uint32_t node;
+        if (hl_routable_point(ac->rt, 0, i, &node, NULL)) {
+            orig[no] = node;
+            orig_idx[no++] = i;
+        }
+    }
+    for (size_t k = 0; k < acc->n_kinds && !rc; k++) {
+        const hl_kind_access *ka = &acc->kinds[k];
+        uint32_t *dest = hl_malloc(ctx, (ka->n_fac ? ka->n_fac : 1) * sizeof *dest);
+        size_t *dest_idx = hl_malloc(ctx, (ka->n_fac ? ka->n_fac : 1) * sizeof *dest_idx);
+        double *tm = NULL, *dm = NULL;
+        size_t nd = 0;
+        if (!dest || !dest_idx) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        for (size_t f = 0; !rc && f < ka->n_fac; f++) {
+            uint32_t node;
+            if (hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) {
+                dest[nd] = node;
+                dest_idx[nd++] = f;
+            }
+        }
+        if (!rc && no && nd) {
+            tm = hl_malloc(ctx, no * nd * sizeof *tm);
+            dm = hl_malloc(ctx, no * nd * sizeof *dm);
+            if (!tm || !dm) rc = hl_error(ctx, HL_E_NOMEM, "out of memory for a %zu x %zu matrix", no, nd);
+            if (!rc) rc = hl_route_od_matrix(ctx, ac->g, no, orig, nd, dest, &oo, tm, dm);
+            for (size_t i = 0; !rc && i < no; i++)
+                for (size_t j = 0; !rc && j < nd; j++) {
+                    size_t row;
+                    if (!isfinite(tm[i * nd + j])) continue;
+                    if ((rc = hl_table_add_row(ctx, t, NULL, 0, &row))) break;
+                    if ((rc = hl_table_set_text(ctx, t, row, c_o, acc->origins.id[orig_idx[i]])) ||
+                        (rc = hl_table_set_text(ctx, t, row, c_k, ka->kind)) ||
+                        (rc = hl_table_set_text(ctx, t, row, c_f, hl_layer_id(ka->fac, dest_idx[j], buf, sizeof buf))))
+                        break;
+                    hl_table_set_real(t, row, c_t, tm[i * nd + j]);
+                    hl_table_set_real(t, row, c_d, dm[i * nd + j]);
+                }
+        }
+        hl_free(tm);
+        hl_free(dm);
+        hl_free(dest);
+        hl_free(dest_idx);
+        hl_progress(ctx, "OD matrix", k + 1, acc->n_kinds);
+    }
+    if (!rc) {
+        rc = hl__analysis_add_table(a, t);
+        t = NULL;
+    }
+done:
+    hl_table_destroy(t);
+    hl_free(orig);
+    hl_free(orig_idx);
+    return rc;
+}
+
+/* Service areas: per facility a backward search (who can reach it) cut at
+ * each threshold; the reached road pieces, and polygons made of the pieces
+ * buffered by the connector's reach in the time left at the far end of each
+ * quarter of a piece, so no polygon covers ground the network does not
+ * reach within the threshold. */
+static hl_status service_areas(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    GEOSContextHandle_t h = hl__geos(ctx);
+    hl_access *acc = a->access;
+    const hl_plan *plan = a->plan;
+    size_t nthr = plan->n_service_area_min;
+    double *thr = NULL, *time = NULL, maxthr = 0;
+    hl_route_ws *ws = NULL;
+    hl_table *roads = NULL, *polys = NULL;
+    size_t r_f, r_k, r_t, r_e, p_f, p_k, p_t, p_a;
+    hl_status rc;
+    const uint32_t *net_edge = hl_routable_net_edge(ac->rt);
+    const double *nfrom = hl_routable_net_from_m(ac->rt), *nto = hl_routable_net_to_m(ac->rt);
+    const uint32_t *efrom = hl_routable_from(ac->rt), *eto = hl_routable_to(ac->rt);
+    double v_ms = plan->connector_speed_kmh / 3.6;
+    char buf[128];
+    if (!nthr) return HL_OK;
+    if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
+        (rc = hl_table_create(ctx, "service_areas", HL_GEOM_POLYGON, &polys)))
+        goto done;
+    if ((rc = hl_table_add_column(ctx, roads, "facility_id", HL_COL_TEXT, &r_f)) ||
+        (rc = hl_table_add_column(ctx, roads, "kind", HL_COL_TEXT, &r_k)) ||
+        (rc = hl_table_add_column(ctx, roads, "threshold_min", HL_COL_REAL, &r_t)) ||
+        (rc = hl_table_add_column(ctx, roads, "edge_id", HL_COL_INT, &r_e)) ||
+        (rc = hl_table_add_column(ctx, polys, "facility_id", HL_COL_TEXT, &p_f)) ||
+        (rc = hl_table_add_column(ctx, polys, "kind", HL_COL_TEXT, &p_k)) ||
+        (rc = hl_table_add_column(ctx, polys, "threshold_min", HL_COL_REAL, &p_t)) ||
+        (rc = hl_table_add_column(ctx, polys, "area_km2", HL_COL_REAL, &p_a)))
+        goto done;
+    thr = hl_malloc(ctx, nthr * sizeof *thr);
+    time = hl_malloc(ctx, ac->n_nodes * sizeof *time);
+    if (!thr || !time) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    /* largest threshold last, so smaller bands draw on top in QGIS */
+    for (size_t i = 0; i < nthr; i++) {
+        thr[i] = plan->service_area_min[i] * 60.0;
+        if (thr[i] > maxthr) maxthr = thr[i];
+    }
+    if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) goto done;
+    for (size_t k = 0; k < acc->n_kinds && !rc; k++) {
+        const hl_kind_access *ka = &acc->kinds[k];
+        for (size_t f = 0; f < ka->n_fac && !rc; f++) {
+            uint32_t node;
+            hl_route_opts ro;
+            hl_route_piece *pieces = NULL;
+            size_t np = 0;
+            if (!hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) continue;
+            hl_route_opts_init(&ro);
+            ro.dir = HL_ROUTE_BACKWARD;
+            ro.cutoff_s = maxthr;
+            if ((rc = hl_route_search(ctx, ac->g, ws, 1, &node, NULL, NULL, &ro, time, NULL, NULL, NULL))) break;
+            if ((rc = hl_route_isochrone(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, &pieces, &np))) break;
+            hl_layer_id(ka->fac, f, buf, sizeof buf);
+            for (size_t ti = 0; ti < nthr && !rc; ti++) {
+                GEOSGeometry **bufs = NULL;
+                size_t nb = 0, capb = 0;
+                for (size_t p = 0; p < np && !rc; p++) {
+                    const hl_route_piece *pc = &pieces[p];
+                    uint32_t e = pc->edge, ne;
+                    double a0, a1, span, len_e;
+                    double *xy = NULL;
+                    size_t nxy = 0, row, wsz = 0;
+                    unsigned char *wkb;
+                    GEOSGeometry *line;
+                    GEOSCoordSequence *cs;
+                    if (pc->threshold != ti) continue;
+                    ne = net_edge[e];
+                    if (ne == HL_ROUTABLE_CONNECTOR) continue;
+                    span = nto[e] - nfrom[e];
+                    a0 = nfrom[e] + pc->f0 * span;
+                    a1 = nfrom[e] + pc->f1 * span;
+                    if ((rc = hl_net_edge_substring(ctx, a->net, ne, a0, a1, &xy, &nxy))) break;
+                    cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)nxy, 0, 0);
+                    line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+                    hl_free(xy);
+                    if (!line) {
+                        rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
+                        break;
+                    }
+                    wkb = hl__geom_wkb(ctx, line, &wsz);
+                    rc = hl_table_add_row(ctx, roads, wkb, wsz, &row);
+                    if (wkb) GEOSFree_r(h, wkb);
+                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
+                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
+                    hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
+                    hl_table_set_int(roads, row, r_e, ne);
+                    /* polygon parts: quarters of the piece, each buffered by the
+                       reach left at its far end (from the facility) */
+                    len_e = span * (pc->f1 - pc->f0);
+                    {
+                        double tu = time[efrom[e]], tv = time[eto[e]];
+                        for (int q = 0; q < 4 && !rc && len_e > 0; q++) {
+                            double g0 = pc->f0 + (pc->f1 - pc->f0) * q / 4.0;
+                            double g1 = pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0;
+                            /* time at fraction x along the routable edge, from the
+                               better end (edge time proportional to length) */
+                            double tl = INFINITY;
+                            double ef = hl_graph_edge_fwd_s(ac->g)[e], eb = hl_graph_edge_bwd_s(ac->g)[e];
+                            double worst = 0;
+                            double xs[2] = {g0, g1};
+                            for (int z = 0; z < 2; z++) {
+                                double t1 = isfinite(tv) && isfinite(ef) ? tv + (1 - xs[z]) * ef : INFINITY;
+                                double t2 = isfinite(tu) && isfinite(eb) ? tu + xs[z] * eb : INFINITY;
+                                tl = t1 < t2 ? t1 : t2;
+                                if (tl > worst) worst = tl;
+                            }
+                            if (isfinite(worst) && worst < thr[ti]) {
+                                double r = (thr[ti] - worst) * v_ms;
+                                double *sxy = NULL;
+                                size_t sn = 0;
+                                if (r > plan->max_snap_m) r = plan->max_snap_m;
+                                if (r < 1.0) continue;
+                                rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g0 * span,
+                                                           nfrom[e] + g1 * span, &sxy, &sn);
+                                if (!rc) {
+                                    GEOSCoordSequence *cs2 = GEOSCoordSeq_copyFromBuffer_r(h, sxy, (unsigned)sn, 0, 0);
+                                    GEOSGeometry *seg = cs2 ? GEOSGeom_createLineString_r(h, cs2) : NULL;
+                                    GEOSGeometry *bg = seg ? GEOSBuffer_r(h, seg, r, 4) : NULL;
+                                    if (seg) GEOSGeom_destroy_r(h, seg);
+                                    if (bg) {
+                                        if ((rc = hl_grow(ctx, (void **)&bufs, &capb, nb + 1, sizeof *bufs)))
+                                            GEOSGeom_destroy_r(h, bg);
+                                        else
+                                            bufs[nb++] = bg;
+                                    }
+                                }
+                                hl_free(sxy);
+                            }
+                        }
+                    }
+                    GEOSGeom_destroy_r(h, line);
+                }
+                if (!rc && nb) {
+                    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nb);
+                    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+                    nb = 0; /* owned by the collection now */
+                    if (u) {
+                        size_t wsz = 0, row;
+                        unsigned char *wkb = hl__geom_wkb(ctx, u, &wsz);
+                        double area = 0;
+                        GEOSArea_r(h, u, &area);
+                        rc = hl_table_add_row(ctx, polys, wkb, wsz, &row);
+                        if (wkb) GEOSFree_r(h, wkb);
+                        if (!rc) rc = hl_table_set_text(ctx, polys, row, p_f, buf);
+                        if (!rc) rc = hl_table_set_text(ctx, polys, row, p_k, ka->kind);
+                        hl_table_set_real(polys, row, p_t, thr[ti] / 60.0);
+                        hl_table_set_real(polys, row, p_a, area / 1e6);
+                        GEOSGeom_destroy_r(h, u);
+                    }
+                    if (coll) GEOSGeom_destroy_r(h, coll);
+                }
+                for (size_t b = 0; b < nb; b++) GEOSGeom_destroy_r(h, bufs[b]);
+                hl_free(bufs);
+            }
+            hl_free(pieces);
+            if (!rc) rc = hl_check_interrupt(ctx);
+        }
+        hl_progress(ctx, "service areas", k + 1, acc->n_kinds);
+    }
+    if (!rc) {
+        rc = hl__analysis_add_table(a, polys);
+        polys = NULL;
+        if (!rc) rc = hl__analysis_add_table(a, roads);
+        roads = NULL;
+    }
+done:
+    hl_table_destroy(roads);
+    hl_table_destroy(polys);
+    hl_route_ws_destroy(ws);
+    hl_free(thr);
+    hl_free(time);
+    return rc;
+}
+
+hl_status hl__stage_access(hl_analysis *a) {
+    hl_ctx *ctx = a->ctx;
+    hl_study *s = a->study;
+    access_ctx ac;
+    hl_access *acc;
+    hl_status rc;
+    const hl_placement **sets = NULL;
+    size_t nk = s->n_facilities, n_placed = 0;
+    memset(&ac, 0, sizeof ac);
+    ac.a = a;
+    acc = a->access = hl_calloc(ctx, 1, sizeof *a->access);
+    if (!acc) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    if ((rc = build_origins(a, &acc->origins))) goto done;
+    acc->kinds = hl_calloc(ctx, nk ? nk : 1, sizeof *acc->kinds);
+    ac.fac_pl = hl_calloc(ctx, nk ? nk : 1, sizeof *ac.fac_pl);
+    sets = hl_calloc(ctx, nk + 1, sizeof *sets);
+    if (!acc->kinds || !ac.fac_pl || !sets) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    acc->n_kinds = nk;
+    hl_log(ctx, HL_LOG_INFO, "placing %zu %s on the network", acc->origins.n,
+           acc->origins.natural ? "natural villages" : "administrative villages");
+    if ((rc = place_points(a, acc->origins.layer, acc->origins.natural ? "natural village" : "village",
+                           acc->origins.xy, acc->origins.n, &ac.orig_pl, &n_placed)))
+        goto done;
+    {
+        const hl_place *pl = hl_placement_places(ac.orig_pl);
+        for (size_t i = 0; i < acc->origins.n; i++) {
+            acc->origins.placed[i] = pl[i].status == HL_PLACE_OK;
+            acc->origins.snap_m[i] = acc->origins.placed[i] ? pl[i].snap_m : INFINITY;
+            acc->origins.comp_nodes[i] = acc->origins.placed[i] ? pl[i].comp_n_nodes : 0;
+        }
+    }
+    if (n_placed < acc->origins.n)
+        hl_log(ctx, HL_LOG_WARN, "%zu of %zu villages are farther than %.0f m from every road and are unreachable",
+               acc->origins.n - n_placed, acc->origins.n, a->plan->max_snap_m);
+    sets[0] = ac.orig_pl;
+    for (size_t k = 0; k < nk; k++) {
+        hl_kind_access *ka = &acc->kinds[k];
+        const hl_layer *F = s->facilities[k];
+        size_t nf = hl_layer_count(F), np = 0;
+        double *xy = hl_malloc(ctx, 2 * (nf ? nf : 1) * sizeof *xy);
+        const hl_place *pl;
+        ka->kind = hl_layer_kind(F);
+        ka->fac = F;
+        ka->n_fac = nf;
+        ka->k = a->plan->k_nearest > 1 ? a->plan->k_nearest : 1;
+        ka->fac_snap_m = hl_malloc(ctx, (nf ? nf : 1) * sizeof *ka->fac_snap_m);
+        ka->time_s = hl_malloc(ctx, (acc->origins.n ? acc->origins.n : 1) * sizeof *ka->time_s);
+        ka->dist_m = hl_malloc(ctx, (acc->origins.n ? acc->origins.n : 1) * sizeof *ka->dist_m);
+        ka->facility = hl_malloc(ctx, (acc->origins.n ? acc->origins.n : 1) * sizeof *ka->facility);
+        if (ka->k > 1) {
+            size_t m = (acc->origins.n ? acc->origins.n : 1) * ka->k;
+            ka->k_time_s = hl_malloc(ctx, m * sizeof *ka->k_time_s);
+            ka->k_dist_m = hl_malloc(ctx, m * sizeof *ka->k_dist_m);
+            ka->k_facility = hl_malloc(ctx, m * sizeof *ka->k_facility);
+        }
+        if (!xy || !ka->fac_snap_m || !ka->time_s || !ka->dist_m || !ka->facility ||
+            (ka->k > 1 && (!ka->k_time_s || !ka->k_dist_m || !ka->k_facility))) {
+            hl_free(xy);
+            rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t f = 0; f < nf; f++)
+            if (!hl_layer_point(F, f, &xy[2 * f], &xy[2 * f + 1])) xy[2 * f] = xy[2 * f + 1] = NAN;
+        rc = place_points(a, F, ka->kind, xy, nf, &ac.fac_pl[k], &np);
+        hl_free(xy);
+        if (rc) goto done;
+        pl = hl_placement_places(ac.fac_pl[k]);
+        for (size_t f = 0; f < nf; f++) ka->fac_snap_m[f] = pl[f].status == HL_PLACE_OK ? pl[f].snap_m : INFINITY;
+        sets[1 + k] = ac.fac_pl[k];
+    }
+    if ((rc = hl_net_routable(ctx, a->net, sets, nk + 1, a->plan->connector_speed_kmh, &ac.rt))) goto done;
+    if ((rc = hl_graph_create(ctx, hl_routable_node_count(ac.rt), hl_routable_edge_count(ac.rt),
+                              hl_routable_from(ac.rt), hl_routable_to(ac.rt), hl_routable_fwd_s(ac.rt),
+                              hl_routable_bwd_s(ac.rt), hl_routable_len_m(ac.rt), &ac.g)))
+        goto done;
+    ac.n_nodes = hl_graph_node_count(ac.g);
+    hl_log(ctx, HL_LOG_INFO, "nearest facility for %zu kinds", nk);
+    if ((rc = nearest_all_kinds(&ac))) goto done;
+    if ((rc = own_seat_times(&ac))) goto done;
+    if ((rc = nearest_table(&ac))) goto done;
+    if ((rc = od_table(&ac))) goto done;
+    hl_log(ctx, HL_LOG_INFO, "service areas at %zu thresholds", a->plan->n_service_area_min);
+    rc = service_areas(&ac);
+done:
+    if (ac.fac_pl)
+        for (size_t k = 0; k < nk; k++) hl_placement_destroy(ac.fac_pl[k]);
+    hl_free(ac.fac_pl);
+    hl_free(sets);
+    hl_placement_destroy(ac.orig_pl);
+    hl_routable_destroy(ac.rt);
+    hl_graph_destroy(ac.g);
+    return rc;
+}
