@@ -96,7 +96,10 @@ hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_ta
     /* fixed timestamps so that two runs give the same bytes */
     CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
     CPLErrorReset();
+    /* the temporary name does not end in .gpkg: GDAL's warning about it is noise */
+    CPLPushErrorHandler(CPLQuietErrorHandler);
     ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    CPLPopErrorHandler();
     if (!ds) return hl_error(ctx, HL_E_IO, "cannot create %s: %s", path, CPLGetLastErrorMsg());
     if (crs && crs[0]) {
         srs = OSRNewSpatialReference(NULL);
