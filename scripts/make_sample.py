@@ -240,6 +240,13 @@ def main():
         log("%s %s: %s" % (code, name, " ".join("%s=%s" % kv for kv in sorted(st.items()))))
     if not done:
         sys.exit("no county could be generated")
+    if done > 1:
+        # roads of neighbouring counties may cross near the shared boundary: node those too
+        t1 = time.time()
+        rds = [dict(pts=g[1], county=a["XZQDM"][:6], bridge=a["QLBZ"]) for g, a in layers["roads"]]
+        gen.node_crossings(rds, lambda *x: None,
+                           lambda i, j: rds[i]["county"] == rds[j]["county"] or rds[i]["bridge"] or rds[j]["bridge"])
+        log("noded roads across county boundaries in %.1f s" % (time.time() - t1))
     stem = a.name or os.path.basename(os.path.normpath(a.output))
     gpkg, shp = write_outputs(a.output, stem, layers)
     write_plan(a.output, stem)

@@ -4,7 +4,11 @@ every layer loads, feature counts match the file, the default style stored
 in layer_styles is applied (renderer type as expected), field aliases are
 the catalogue's, labels are on for village layers, and a PNG renders.
 
-Usage: /usr/bin/python3 scripts/test_qgis.py OUT.gpkg [PNG]
+With a third argument, also opens the QGIS project written by
+hl_out_write_qgs and checks every layer resolves, the CRS and that the
+county boundary is the bottom layer.
+
+Usage: /usr/bin/python3 scripts/test_qgis.py OUT.gpkg [PNG|-] [PROJECT.qgs]
 Prints "SKIPPED: <why>" and exits 0 when python3-qgis is not installed;
 exits 1 on a failed check.  Needs QT_QPA_PLATFORM=offscreen (set here)."""
 import os
@@ -33,7 +37,24 @@ def check(cond, msg):
         print("FAIL: " + msg)
 
 
-def main(gpkg, png):
+def check_project(qgs, tables):
+    p = QgsProject.instance()
+    check(p.read(qgs), "cannot read project %s" % qgs)
+    nodes = p.layerTreeRoot().findLayers()
+    check(len(nodes) == len(tables), "project has %d layers, file has %d" % (len(nodes), len(tables)))
+    for n in nodes:
+        check(n.layer() is not None and n.layer().isValid(), "project layer %s does not resolve" % n.layerId())
+    check(p.crs().isValid(), "project CRS is not set")
+    if nodes and "county" in tables:
+        spatial = [n for n in nodes if n.layer() is not None and n.layer().isSpatial()]
+        check(spatial and spatial[-1].layerId().startswith("hinterland_county_"),
+              "county is not the bottom spatial layer")
+    vi = [n for n in nodes if n.layerId() == "hinterland_village_indicators_layer"]
+    if vi and vi[0].layer() is not None:
+        check(vi[0].layer().renderer().type() == "RuleRenderer", "project: village style not applied")
+
+
+def main(gpkg, png, qgs=None):
     db = sqlite3.connect(gpkg)
     tables = [r[0] for r in db.execute(
         "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features','attributes') "
@@ -84,7 +105,9 @@ def main(gpkg, png):
             check(rules[4].symbol().color().name() == "#d7191c", "last class is not red")
     n_styles = db.execute("SELECT count(*) FROM layer_styles WHERE useAsDefault").fetchone()[0]
     check(n_styles == len(tables), "%d default styles for %d layers" % (n_styles, len(tables)))
-    if png and layers:
+    if qgs:
+        check_project(qgs, tables)
+    if png and png != "-" and layers:
         order = [t for t in ["gaps", "village_indicators", "network_edges", "service_areas", "townships", "county"]
                  if t in layers and layers[t].isSpatial()]
         ms = QgsMapSettings()
@@ -106,15 +129,17 @@ def main(gpkg, png):
         colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
         check(len(colours) > 5, "the rendered map is blank")
         print("rendered %s" % png)
-    app.exitQgis()
     if failures:
         print("%d passed, %d failed" % (0, len(failures)))
-        sys.exit(1)
-    print("qgis: all checks passed on %d layers" % len(layers))
+    else:
+        print("qgis: all checks passed on %d layers" % len(layers))
+    sys.stdout.flush()
+    # leave without Qt/QGIS teardown, which can crash after a project was read
+    os._exit(1 if failures else 0)
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         print("usage: test_qgis.py OUT.gpkg [PNG]", file=sys.stderr)
         sys.exit(2)
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None, sys.argv[3] if len(sys.argv) > 3 else None)

@@ -10,7 +10,6 @@ natural villages per administrative village, villages partitioning their townshi
 unique codes, the GBK Shapefile (no .cpg, LDID 0) and value vocabularies.
 """
 
-import math
 import os
 import sys
 from collections import Counter, defaultdict

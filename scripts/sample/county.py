@@ -14,7 +14,7 @@ import random
 
 from osgeo import gdal, ogr
 
-from geomutil import (SegIndex, clean_line, densify, dist, kmeans, rpt, seg_intersection, seg_point_dist,
+from geomutil import (SegIndex, clean_line, dist, kmeans, rpt, seg_intersection, seg_point_dist,
                       voronoi_cells, wiggle)
 
 CLS_NATIONAL, CLS_PROVINCIAL, CLS_COUNTY, CLS_TOWNSHIP, CLS_VILLAGE = "国道", "省道", "县道", "乡道", "村道"
@@ -319,12 +319,12 @@ def ray_to_boundary(region, p, ang):
     return rpt(pts[0])
 
 
-def node_crossings(roads, bridge_ok):
+def node_crossings(roads, bridge_ok, skip_pair=None):
     """Insert a shared vertex at every crossing of two roads (in place).
 
-    bridge_ok(ra, rb) says whether a crossing may become the sample's bridge; the first
-    such crossing (in a deterministic order) is left unnoded and returned as
-    (road index to split, segment index, crossing point); otherwise None.
+    bridge_ok(ra, rb, p) scores a crossing as a candidate for the sample's bridge (None:
+    not allowed); the best-scoring crossing with score >= 60 is left unnoded and returned
+    as (road a, segment a, road b, segment b, crossing point); otherwise None.
     """
     cell = 500.0
     grid = {}
@@ -346,7 +346,7 @@ def node_crossings(roads, bridge_ok):
             a1, a2 = roads[ra]["pts"][sa], roads[ra]["pts"][sa + 1]
             for y in range(x + 1, len(segs)):
                 rb, sb = segs[y]
-                if ra == rb:
+                if ra == rb or (skip_pair is not None and skip_pair(ra, rb)):
                     continue
                 pair = (ra, sa, rb, sb) if (ra, sa) < (rb, sb) else (rb, sb, ra, sa)
                 if pair in seen:
@@ -367,9 +367,15 @@ def node_crossings(roads, bridge_ok):
     hits.sort()
     inserts = {}
     bridge = None
+    best = None
     for (ra, sa, rb, sb), p in hits:
-        if bridge is None and bridge_ok(roads[ra], roads[rb], p):
-            bridge = (ra, sa, rb, sb, p)
+        sc = bridge_ok(roads[ra], roads[rb], p)
+        if sc is not None and sc >= 60.0 and (best is None or sc > best[0]):
+            best = (sc, (ra, sa, rb, sb, p))
+    if best is not None:
+        bridge = best[1]
+    for (ra, sa, rb, sb), p in hits:
+        if bridge is not None and (ra, sa, rb, sb, p) == bridge:
             continue
         for r, s in ((ra, sa), (rb, sb)):
             pts = roads[r]["pts"]
@@ -433,7 +439,6 @@ def generate(code, cname, cgeom, towns, stats, log):
 
     # ---- villages: seeds (communities on a spiral round the seat, villages by k-means)
     villages = []   # dicts
-    rv = rng(code, "villages")
     for ti, (tcode, tname, vils) in enumerate(towns):
         reg = tregions[ti]
         comm = [v for v in vils if is_community(v[1])]
@@ -743,8 +748,8 @@ def generate(code, cname, cgeom, towns, stats, log):
     def bridge_ok(ra, rb, p):
         cl = {ra["cls"], rb["cls"]}
         if not (cl & {CLS_NATIONAL, CLS_PROVINCIAL}) or not (cl & {CLS_TOWNSHIP, CLS_VILLAGE, CLS_COUNTY}):
-            return False
-        return all(dist(p, q) > 300 for q in junctions)
+            return None
+        return min([dist(p, q) for q in junctions] + [1e9])
 
     br = node_crossings(net.roads, bridge_ok)
     if br is not None:
@@ -814,9 +819,12 @@ def generate(code, cname, cgeom, towns, stats, log):
         ang = ri_.uniform(0, math.pi)
         a = (p[0] - 300 * math.cos(ang), p[1] - 300 * math.sin(ang))
         b = (p[0] + 300 * math.cos(ang), p[1] + 300 * math.sin(ang))
+        q = (p[0] + 340 * math.cos(ang), p[1] + 340 * math.sin(ang))
+        if not (v["region"].contains(a) and v["region"].contains(q)):
+            continue
         island = net.add(wiggle(a, b, ri_, rel=0.05, max_seg_m=150), CLS_VILLAGE, "水泥",
                          "%s孤立道路" % v["stem"], lx("C"), towns[v["ti"]][0])
-        q = offset_point(ri_, b, 30, 60, v["region"])
+        q = rpt(q)
         rk = ri_.randint(40, 90)
         nv = dict(code=v["code"] + "%02d" % (len(v["nvs"]) + 1), name=v["stem"] + "新庄", v=v,
                   pt=q, rk=rk, hs=max(1, int(round(rk / hhsize))), main=False, kind="island",
@@ -832,6 +840,10 @@ def generate(code, cname, cgeom, towns, stats, log):
     L["county"].append((("poly", to_multipolygon(cgeom)),
                         dict(XZQDM=code, XZQMC=cname, RK=pop, HS=int(round(pop / hhsize)),
                              MJ=round(county.area / 1e6, 2))))
+    for v in villages:
+        v["rk"] = sum(nv["rk"] for nv in v["nvs"])
+        v["hs"] = sum(nv["hs"] for nv in v["nvs"])
+        v["hjrk"] = sum(nv["hjrk"] for nv in v["nvs"])
     for ti, (tcode, tname, vils) in enumerate(towns):
         vs = [v for v in villages if v["ti"] == ti]
         rk = sum(v["rk"] for v in vs)
@@ -840,9 +852,6 @@ def generate(code, cname, cgeom, towns, stats, log):
                                     RK=rk, HS=sum(v["hs"] for v in vs),
                                     MJ=round(tregions[ti].area / 1e6, 2))))
     for v in villages:
-        v["rk"] = sum(nv["rk"] for nv in v["nvs"])
-        v["hs"] = sum(nv["hs"] for nv in v["nvs"])
-        v["hjrk"] = sum(nv["hjrk"] for nv in v["nvs"])
         L["villages"].append((("poly", v["poly"]),
                               dict(CJQYDM=v["code"], CJQYMC=v["name"], CWHLX="居委会" if v["comm"] else "村委会",
                                    XZQDM=towns[v["ti"]][0], XZQMC=towns[v["ti"]][1], RK=v["rk"],
@@ -1010,7 +1019,6 @@ def generate(code, cname, cgeom, towns, stats, log):
 
     # ---- water
     rw = rng(code, "water")
-    served_nv = {}
     works = []   # (point, name, type, src, villages, mode)
     done = set()
     # the three most populous other townships get a township-wide (千吨万人-size) works

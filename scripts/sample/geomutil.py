@@ -7,15 +7,8 @@ polygon clipping and point-in-polygon tests.
 
 import math
 
-ROUND_M = 0.01  # every output vertex is rounded to 1 cm
-
-
-def rnd(v):
-    """Round a coordinate to the output grid (1 cm)."""
-    return round(v, 2)
-
-
 def rpt(p):
+    """Round a point to the output grid (1 cm): every output vertex goes through this."""
     return (round(p[0], 2), round(p[1], 2))
 
 

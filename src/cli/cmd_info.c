@@ -25,6 +25,8 @@ typedef struct info_role {
     char kind[40];
     double score;
     bool have;
+    char reason[160]; /* why (also when no role) */
+    char note[320];   /* advice for the plan, "" when none */
 } info_role;
 
 typedef struct role_guesser {
@@ -63,24 +65,54 @@ static void role_guess(hl_cli *cli, role_guesser *rg, const hl_io_layer_info *li
 #ifdef HL_INFO_HAVE_SPECS
     (void)cli;
     if (!rg->set || !li->layer) return;
-    const char **names = calloc(li->n_fields ? li->n_fields : 1, sizeof *names);
-    if (!names) return;
-    for (size_t i = 0; i < li->n_fields; i++) names[i] = li->fields[i].name;
+    hl_guess_field *fields = calloc(li->n_fields ? li->n_fields : 1, sizeof *fields);
+    if (!fields) return;
+    for (size_t i = 0; i < li->n_fields; i++) {
+        fields[i].name = li->fields[i].name;
+        fields[i].samples = (const char *const *)li->fields[i].samples;
+        fields[i].n_samples = li->fields[i].n_samples;
+        fields[i].n_nonempty = li->fields[i].n_nonempty;
+    }
+    hl_guess_input in;
+    memset(&in, 0, sizeof in);
+    const char *base = li->dataset ? strrchr(li->dataset, '/') : NULL;
+    in.layer_name = li->layer;
+    in.dataset_name = base ? base + 1 : li->dataset;
+    in.driver = li->driver;
+    in.geom = li->geom_kind;
+    in.feature_count = li->feature_count;
+    for (int k = 0; k < 3; k++) in.geom_counts[k] = li->geom_counts[k];
+    in.n_counted = li->n_counted;
+    in.fields = fields;
+    in.n_fields = li->n_fields;
     hl_role_guess g;
     memset(&g, 0, sizeof g);
-    if (hl_specs_guess_role(rg->set, li->layer, li->geom_kind, names, li->n_fields, &g) == HL_OK &&
-        g.role[0]) {
-        snprintf(out->role, sizeof out->role, "%s", g.role);
-        snprintf(out->kind, sizeof out->kind, "%s", g.kind);
-        out->score = g.score;
-        out->have = true;
+    if (hl_specs_guess_role_ex(rg->set, &in, &g) == HL_OK) {
+        snprintf(out->reason, sizeof out->reason, "%s", g.reason);
+        snprintf(out->note, sizeof out->note, "%s", g.note);
+        if (g.role[0]) {
+            snprintf(out->role, sizeof out->role, "%s", g.role);
+            snprintf(out->kind, sizeof out->kind, "%s", g.kind);
+            out->score = g.score;
+            out->have = true;
+        }
     }
-    free(names);
+    free(fields);
 #else
     (void)cli;
     (void)rg;
     (void)li;
 #endif
+}
+
+/* The role lines of the text output. */
+static void print_role(FILE *f, const info_role *r) {
+    if (r->have && r->kind[0]) fprintf(f, "  role:     %s (kind %s, score %.2f", r->role, r->kind, r->score);
+    else if (r->have) fprintf(f, "  role:     %s (score %.2f", r->role, r->score);
+    else fputs("  role:     -", f);
+    if (r->reason[0]) fprintf(f, "%s%s", r->have ? ": " : " (", r->reason);
+    fputs(r->have || r->reason[0] ? ")\n" : "\n", f);
+    if (r->note[0]) fprintf(f, "  role note: %s\n", r->note);
 }
 
 static void usage(FILE *f) {
@@ -187,9 +219,17 @@ static void print_json(FILE *f, const hl_io_inventory *inv, hl_cli *cli, role_gu
                 json_str(f, r.role);
                 fputs(",\"kind\":", f);
                 json_str(f, r.kind);
-                fprintf(f, ",\"score\":%.3f}", r.score);
+                fprintf(f, ",\"score\":%.3f,\"reason\":", r.score);
+                json_str(f, r.reason);
+                fputs(",\"note\":", f);
+                json_str(f, r.note[0] ? r.note : NULL);
+                fputc('}', f);
             } else {
                 fputs(",\"role\":null", f);
+                if (r.reason[0]) {
+                    fputs(",\"role_reason\":", f);
+                    json_str(f, r.reason);
+                }
             }
         }
         fputs(",\"notes\":[", f);
@@ -263,9 +303,7 @@ static void print_text(FILE *f, const hl_io_inventory *inv, hl_cli *cli, role_gu
                 fprintf(f, "%s%s:%s", k ? ", " : "", li->fields[k].name, li->fields[k].type);
             fputc('\n', f);
         }
-        if (r.have && r.kind[0]) fprintf(f, "  role:     %s (kind %s, score %.2f)\n", r.role, r.kind, r.score);
-        else if (r.have) fprintf(f, "  role:     %s (score %.2f)\n", r.role, r.score);
-        else fputs("  role:     -\n", f);
+        print_role(f, &r);
         print_notes(f, li->notes);
     }
 }

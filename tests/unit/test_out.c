@@ -471,6 +471,54 @@ static void test_field_alias_patterns(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* ---------------------------------------------------------------- tables, project, clients */
+
+static void test_tables_csv(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    char a[512], csv[600];
+    path_in(a, sizeof a, "t.gpkg");
+    make_gpkg(a);
+    assert_int_equal(hl_out_write_tables(ctx, a, g_dir), HL_OK);
+    snprintf(csv, sizeof csv, "%s/village_indicators.csv", g_dir);
+    /* BOM, header without fid/geom, rows in order; NULL is an empty cell */
+    assert_string_equal(read_text(csv), "\xEF\xBB\xBFid,name,population,t_thc_min,road_01_meets,wat_01_value\r\n"
+                                        "V0,村,0,0,0,\r\nV1,村,100,10,1,\r\nV2,村,200,20,,\r\n");
+    snprintf(csv, sizeof csv, "%s/indicator_summary.csv", g_dir);
+    assert_string_equal(read_text(csv), "\xEF\xBB\xBFindicator\r\nROAD-01\r\n");
+    hl_ctx_destroy(ctx);
+}
+
+/* End to end with the clients: the fixture of the CLI tests, finalised,
+ * with its project and report, checked in QGIS and Chromium (each check
+ * prints SKIPPED when its client is not installed). */
+static void test_clients(void **state) {
+    (void)state;
+    char cmd[2048], gpkg[512], qgs[512], html[512];
+    if (system("/usr/bin/python3 -c 'from osgeo import ogr' 2>/dev/null") != 0) skip();
+    path_in(gpkg, sizeof gpkg, "fx.gpkg");
+    path_in(qgs, sizeof qgs, "fx.qgs");
+    path_in(html, sizeof html, "fx.html");
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/cli/export_fixture.py %s", HL_SOURCE_DIR, gpkg);
+    assert_int_equal(system(cmd), 0);
+    hl_ctx *ctx = hl_ctx_create();
+    hl_out_meta m = test_meta();
+    assert_int_equal(hl_out_finalize_gpkg(ctx, gpkg, &m), HL_OK);
+    assert_int_equal(hl_out_write_qgs(ctx, gpkg, qgs), HL_OK);
+    hl_out_report_opts ro;
+    hl_out_report_opts_init(&ro);
+    assert_int_equal(hl_out_write_report(ctx, gpkg, html, &ro), HL_OK);
+    assert_int_equal(hl_out_write_report(ctx, gpkg, html, &ro), HL_E_EXISTS);
+    hl_ctx_destroy(ctx);
+    snprintf(cmd, sizeof cmd,
+             "bash -c 'set -o pipefail; /usr/bin/python3 %s/scripts/test_qgis.py %s %s/fx.png %s 2>&1 | "
+             "grep -v QStandardPaths'",
+             HL_SOURCE_DIR, gpkg, g_dir, qgs);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "bash %s/scripts/test_report_chromium.sh %s", HL_SOURCE_DIR, html);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit_writes_final, setup, teardown),
@@ -484,6 +532,8 @@ int main(void) {
         cmocka_unit_test(test_shorten_names),
         cmocka_unit_test(test_shorten_names_oom),
         cmocka_unit_test(test_field_alias_patterns),
+        cmocka_unit_test_setup_teardown(test_tables_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clients, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -502,7 +502,8 @@ static void test_guess_role(void **state) {
     /* two or more: 0.4; with a keyword: 1.0 */
     guess(set, "xian_line", HL_GEOM_LINE, road_f2, 4, "roads", "", 0.4);
     guess(set, "农村公路", HL_GEOM_LINE, road_f2, 4, "roads", "", 1.0);
-    guess(set, "lines", HL_GEOM_LINE, osm_f, 5, "roads", "", 0.2);
+    /* an OSM lines layer: the highway column decides (0.95) */
+    guess(set, "lines", HL_GEOM_LINE, osm_f, 5, "roads", "", 0.95);
     /* polygons with 12-digit village code fields (CJQYDM/CJQYMC) */
     guess(set, "boundary", HL_GEOM_POLYGON, vil_f, 5, "villages", "", 0.4);
     guess(set, "沁水县行政村", HL_GEOM_POLYGON, xzq_f, 2, "villages", "", 0.6);

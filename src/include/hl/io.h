@@ -199,7 +199,17 @@ void hl_io_gcj02_to_wgs84(double lon_deg, double lat_deg, double *out_lon, doubl
 typedef struct hl_io_field {
     char *name; /* UTF-8 */
     char *type; /* "String", "Integer", "Integer64", "Real", "Date", ... with width: "String(12)" */
+    /* Cues for role guessing (hl_specs_guess_role_ex): up to HL_IO_SAMPLE_VALUES
+     * distinct non-empty values from the first HL_IO_SAMPLE_FEATURES features,
+     * as text (NULL/0 when none were read, e.g. OSM layers), and the number of
+     * features with a value among li->n_counted (-1 when not counted). */
+    char **samples;
+    size_t n_samples;
+    int64_t n_nonempty;
 } hl_io_field;
+
+#define HL_IO_SAMPLE_FEATURES 20
+#define HL_IO_SAMPLE_VALUES 8
 
 typedef struct hl_io_layer_info {
     char *dataset;        /* the path as opened by GDAL (UTF-8) */
@@ -224,6 +234,12 @@ typedef struct hl_io_layer_info {
      * skipped counts, or the reason a dataset could not be read; lines
      * separated by '\n'.  NULL if none. */
     char *notes;
+    /* Cues for role guessing, filled for layers of mixed or unknown geometry
+     * (GeoJSON, TopoJSON), which are scanned in full anyway: features that are
+     * points, lines, polygons, and the number of features over which the
+     * fields' n_nonempty were counted (0 when not counted). */
+    int64_t geom_counts[3];
+    int64_t n_counted;
 } hl_io_layer_info;
 
 typedef struct hl_io_inventory hl_io_inventory;

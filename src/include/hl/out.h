@@ -149,11 +149,12 @@ hl_status hl_out_export(hl_ctx *ctx, const char *gpkg_path, const hl_out_export_
  * Tables, QGIS project, report
  * ------------------------------------------------------------------ */
 
-/* Write CSV (UTF-8 with BOM, so Excel opens it) and XLSX (if built with
- * libxlsxwriter) of village_indicators, township_summary, county_summary,
- * gaps, indicator_summary into the existing folder `dir`, with a header row
- * of column names and a second header row of aliases.  Files are written
- * atomically one by one. */
+/* Write CSV (UTF-8 with BOM, so Excel opens it; header row of column names;
+ * fid and geometry left out) of village_indicators, township_summary,
+ * county_summary, gaps and indicator_summary into the existing folder
+ * `dir` (<layer>.csv), and, when the library is built with libxlsxwriter
+ * (HL_HAVE_XLSXWRITER), <gpkg base name>.xlsx with one sheet per table
+ * (row 1 Chinese aliases, row 2 column names).  Each file is atomic. */
 hl_status hl_out_write_tables(hl_ctx *ctx, const char *gpkg_path, const char *dir);
 
 /* Write a QGIS project (.qgs) opening every layer of the GeoPackage (path

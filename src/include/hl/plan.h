@@ -53,8 +53,13 @@ typedef struct hl_plan {
     double max_snap_m;          /* access.max_snap_m, default 2000 */
     bool snap_main_network;     /* snap: main_network */
     size_t k_nearest;           /* access.k_nearest, default 1 */
-    size_t n_service_area_min;  /* access.service_areas_min, default 15,30,60 */
+    size_t n_service_area_min;  /* access.service_areas_min, default 15,30 (polygons of 60+ min
+                                   take minutes on a county: ask for them explicitly) */
     double *service_area_min;
+    size_t n_service_area_kinds; /* access.service_area_kinds: facility kinds that get service
+                                    areas; default health_centre, county_hospital, primary_school,
+                                    elderly_care, township_seat, county_seat */
+    char **service_area_kinds;
     bool od_matrix;             /* access.od_matrix, default true */
     double od_cutoff_min;       /* access.od_cutoff_min, default 60 (0 = none) */
     double small_component_nodes; /* components under this many nodes are islands, default 50 */

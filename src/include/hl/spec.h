@@ -196,20 +196,73 @@ const hl_facility_kind *hl_spec_kind(const hl_spec_set *set, const char *name);
  * ties go to the kind listed first).  Returns the kind or NULL. */
 const hl_facility_kind *hl_spec_guess_kind(const hl_spec_set *set, const char *layer_name);
 
-typedef struct hl_role_guess { char role[40]; char kind[40]; double score; } hl_role_guess;
+/* The result of a guess.  role "" = no role.  `reason` says in a few words
+ * what decided ("polygons; field adcode; 6-digit codes"), also when no role was
+ * found ("OSM route relations"); `note` is advice for the plan ("117 county
+ * polygons: a multi-county study area ...", "mixed kinds: use where: to
+ * split"), "" when none. */
+typedef struct hl_role_guess {
+    char role[40];
+    char kind[40];
+    double score;
+    char reason[160]; /* added after role/kind/score: keep those first */
+    char note[320];
+} hl_role_guess;
+
 /* Guess which role a layer plays from its name, geometry kind and field names;
- * score 0..1, role "" if none.
- * Only roles whose geometry accepts `geom` compete (HL_GEOM_UNKNOWN: all;
- * HL_GEOM_NONE, a table: none).  For each, name = 1 when the
- * layer name contains one of the role's guess keywords (or, for facilities, a
- * kind alias), and fields = min(1, hits / 2) where hits counts the role's
- * distinctive guess fields present among field_names; score = 0.6 name +
- * 0.4 fields.  The highest score wins; ties go to the longer name match, then to
- * the role first in file-name order.  kind is set for facilities when the name
- * gives one.  layer_name and field_names may be NULL.  HL_E_ARG when set or out
- * is NULL. */
+ * score 0..1, role "" if none.  This is hl_specs_guess_role_ex without sample
+ * values, restricted to answers a plan can take as they are: only roles of the
+ * set (never the pseudo roles "divisions", "attributes" or "mixed"), and a
+ * facilities guess only when it names a kind.
+ *
+ * The base score of a role (only roles whose geometry accepts `geom` compete;
+ * HL_GEOM_UNKNOWN: all; HL_GEOM_NONE, a table: none): name = 1 when the layer
+ * name contains one of the role's guess keywords (or, for facilities, a kind
+ * alias), fields = min(1, hits / 2) where hits counts the role's distinctive
+ * guess fields present among field_names; base = 0.6 name + 0.4 fields.
+ * Structural cues raise it (see hl_specs_guess_role_ex): an OSM `lines` layer
+ * with a highway column is roads at 0.95, AMap/echarts county layers are county.
+ * The highest score wins; ties go to the longer name match, then to the role
+ * first in file-name order.  kind is set for facilities when the name gives one.
+ * layer_name and field_names may be NULL.  HL_E_ARG when set or out is NULL. */
 hl_status hl_specs_guess_role(const hl_spec_set *set, const char *layer_name, hl_geom_kind geom,
                               const char *const *field_names, size_t n_fields, hl_role_guess *out);
+
+/* One field of a layer for hl_specs_guess_role_ex, with what the reader saw in
+ * it (all borrowed, all optional). */
+typedef struct hl_guess_field {
+    const char *name;
+    const char *const *samples; /* distinct non-empty values of the first features, as text */
+    size_t n_samples;
+    int64_t n_nonempty;         /* features with a value among in->n_counted, -1 = not counted */
+} hl_guess_field;
+
+/* What a reader knows of a layer (all borrowed; zero-initialise, then fill). */
+typedef struct hl_guess_input {
+    const char *layer_name;    /* layer name, may be NULL */
+    const char *dataset_name;  /* file name of the dataset (base name), may be NULL */
+    const char *driver;        /* GDAL driver short name ("OSM", "CSV", ...), may be NULL */
+    hl_geom_kind geom;         /* HL_GEOM_UNKNOWN for mixed or unknown geometry */
+    int64_t feature_count;     /* -1 (or 0) when unknown */
+    int64_t geom_counts[3];    /* features that are points, lines, polygons (0 when not scanned) */
+    int64_t n_counted;         /* features over which hl_guess_field.n_nonempty was counted */
+    const hl_guess_field *fields;
+    size_t n_fields;
+} hl_guess_input;
+
+/* Guess the role of a layer from everything the inventory saw: names (layer
+ * and file, Chinese, pinyin, English), geometry (and, for mixed layers, how many
+ * points, lines and polygons), field names, and a few sample values per field
+ * (administrative code lengths 6/9/12 with a valid province prefix, name
+ * endings 县/区, 乡/镇/街道, 村/居委会, AMap `level`, OSM tag values).  Besides
+ * the roles of the set it may answer (only for what they describe):
+ *   "divisions"  a table of division codes and names (note: which level);
+ *   "attributes" a table of figures by division code, joinable by code;
+ *   "mixed"      one layer holding several kinds of things (note: the parts).
+ * On success *out holds role ("" = none), kind, score 0..1, reason and note.
+ * Deterministic: depends only on the input.  HL_E_ARG when set, in or out is
+ * NULL. */
+hl_status hl_specs_guess_role_ex(const hl_spec_set *set, const hl_guess_input *in, hl_role_guess *out);
 
 /* ------------------------------------------------------------------ */
 /* Standards presets                                                    */

@@ -513,10 +513,60 @@ done:
 }
 
 /* Service areas: per facility a backward search (who can reach it) cut at
- * each threshold; the reached road pieces, and polygons made of the pieces
- * buffered by the connector's reach in the time left at the far end of each
- * quarter of a piece, so no polygon covers ground the network does not
- * reach within the threshold. */
+ * each threshold, giving the reached road pieces; and polygons made of the
+ * pieces buffered by the connector's reach in the time left at the far end
+ * of each quarter of a piece.  Radii are rounded DOWN to 50 m steps and each
+ * step is buffered once as a multi-line, so no polygon covers ground the
+ * network does not reach within the threshold. */
+#define SA_STEP_M 50.0
+#define SA_MAX_STEPS 64
+
+static bool wants_service_area(const hl_plan *plan, const char *kind) {
+    for (size_t i = 0; i < plan->n_service_area_kinds; i++)
+        if (!strcmp(plan->service_area_kinds[i], kind)) return true;
+    return false;
+}
+
+typedef struct sa_bucket {
+    GEOSGeometry **lines;
+    size_t n, cap;
+} sa_bucket;
+
+static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_t n) {
+    GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)n, 0, 0);
+    return cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+}
+
+/* Union of the buckets' buffers; empties the buckets.  NULL if nothing. */
+static GEOSGeometry *sa_polygon(hl_ctx *ctx, sa_bucket *b, size_t nb) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    GEOSGeometry *parts[SA_MAX_STEPS];
+    size_t np = 0;
+    GEOSGeometry *u = NULL;
+    for (size_t i = 0; i < nb; i++) {
+        if (b[i].n) {
+            GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, b[i].lines, (unsigned)b[i].n);
+            if (ml) {
+                GEOSGeometry *buf = GEOSBuffer_r(h, ml, (double)i * SA_STEP_M, 2);
+                GEOSGeom_destroy_r(h, ml);
+                if (buf) parts[np++] = buf;
+            } else {
+                for (size_t j = 0; j < b[i].n; j++) GEOSGeom_destroy_r(h, b[i].lines[j]);
+            }
+        }
+        hl_free(b[i].lines);
+        memset(&b[i], 0, sizeof b[i]);
+    }
+    if (np) {
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)np);
+        if (coll) {
+            u = GEOSUnaryUnion_r(h, coll);
+            GEOSGeom_destroy_r(h, coll);
+        }
+    }
+    return u;
+}
+
 static hl_status service_areas(access_ctx *ac) {
     hl_analysis *a = ac->a;
     hl_ctx *ctx = a->ctx;
@@ -532,8 +582,13 @@ static hl_status service_areas(access_ctx *ac) {
     const uint32_t *net_edge = hl_routable_net_edge(ac->rt);
     const double *nfrom = hl_routable_net_from_m(ac->rt), *nto = hl_routable_net_to_m(ac->rt);
     const uint32_t *efrom = hl_routable_from(ac->rt), *eto = hl_routable_to(ac->rt);
+    const double *efwd = hl_graph_edge_fwd_s(ac->g), *ebwd = hl_graph_edge_bwd_s(ac->g);
     double v_ms = plan->connector_speed_kmh / 3.6;
+    size_t nsteps = (size_t)(plan->max_snap_m / SA_STEP_M) + 1;
+    sa_bucket bk[SA_MAX_STEPS];
     char buf[128];
+    memset(bk, 0, sizeof bk);
+    if (nsteps > SA_MAX_STEPS) nsteps = SA_MAX_STEPS;
     if (!nthr) return HL_OK;
     if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
         (rc = hl_table_create(ctx, "service_areas", HL_GEOM_POLYGON, &polys)))
@@ -553,7 +608,6 @@ static hl_status service_areas(access_ctx *ac) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
-    /* largest threshold last, so smaller bands draw on top in QGIS */
     for (size_t i = 0; i < nthr; i++) {
         thr[i] = plan->service_area_min[i] * 60.0;
         if (thr[i] > maxthr) maxthr = thr[i];
@@ -561,6 +615,7 @@ static hl_status service_areas(access_ctx *ac) {
     if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) goto done;
     for (size_t k = 0; k < acc->n_kinds && !rc; k++) {
         const hl_kind_access *ka = &acc->kinds[k];
+        if (!wants_service_area(plan, ka->kind)) continue;
         for (size_t f = 0; f < ka->n_fac && !rc; f++) {
             uint32_t node;
             hl_route_opts ro;
@@ -574,88 +629,71 @@ static hl_status service_areas(access_ctx *ac) {
             if ((rc = hl_route_isochrone(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, &pieces, &np))) break;
             hl_layer_id(ka->fac, f, buf, sizeof buf);
             for (size_t ti = 0; ti < nthr && !rc; ti++) {
-                GEOSGeometry **bufs = NULL;
-                size_t nb = 0, capb = 0;
                 for (size_t p = 0; p < np && !rc; p++) {
                     const hl_route_piece *pc = &pieces[p];
-                    uint32_t e = pc->edge, ne;
-                    double a0, a1, span, len_e;
+                    uint32_t e = pc->edge, ne = net_edge[e];
+                    double span, tu, tv;
                     double *xy = NULL;
                     size_t nxy = 0, row, wsz = 0;
                     unsigned char *wkb;
                     GEOSGeometry *line;
-                    GEOSCoordSequence *cs;
-                    if (pc->threshold != ti) continue;
-                    ne = net_edge[e];
-                    if (ne == HL_ROUTABLE_CONNECTOR) continue;
+                    if (pc->threshold != ti || ne == HL_ROUTABLE_CONNECTOR) continue;
                     span = nto[e] - nfrom[e];
-                    a0 = nfrom[e] + pc->f0 * span;
-                    a1 = nfrom[e] + pc->f1 * span;
-                    if ((rc = hl_net_edge_substring(ctx, a->net, ne, a0, a1, &xy, &nxy))) break;
-                    cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)nxy, 0, 0);
-                    line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+                    if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + pc->f0 * span,
+                                                    nfrom[e] + pc->f1 * span, &xy, &nxy)))
+                        break;
+                    line = line_from_xy(h, xy, nxy);
                     hl_free(xy);
                     if (!line) {
                         rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
                         break;
                     }
                     wkb = hl__geom_wkb(ctx, line, &wsz);
+                    GEOSGeom_destroy_r(h, line);
                     rc = hl_table_add_row(ctx, roads, wkb, wsz, &row);
                     if (wkb) GEOSFree_r(h, wkb);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
+                    if (rc) break;
                     hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
                     hl_table_set_int(roads, row, r_e, ne);
-                    /* polygon parts: quarters of the piece, each buffered by the
-                       reach left at its far end (from the facility) */
-                    len_e = span * (pc->f1 - pc->f0);
-                    {
-                        double tu = time[efrom[e]], tv = time[eto[e]];
-                        for (int q = 0; q < 4 && !rc && len_e > 0; q++) {
-                            double g0 = pc->f0 + (pc->f1 - pc->f0) * q / 4.0;
-                            double g1 = pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0;
-                            /* time at fraction x along the routable edge, from the
-                               better end (edge time proportional to length) */
-                            double tl = INFINITY;
-                            double ef = hl_graph_edge_fwd_s(ac->g)[e], eb = hl_graph_edge_bwd_s(ac->g)[e];
-                            double worst = 0;
-                            double xs[2] = {g0, g1};
-                            for (int z = 0; z < 2; z++) {
-                                double t1 = isfinite(tv) && isfinite(ef) ? tv + (1 - xs[z]) * ef : INFINITY;
-                                double t2 = isfinite(tu) && isfinite(eb) ? tu + xs[z] * eb : INFINITY;
-                                tl = t1 < t2 ? t1 : t2;
-                                if (tl > worst) worst = tl;
-                            }
-                            if (isfinite(worst) && worst < thr[ti]) {
-                                double r = (thr[ti] - worst) * v_ms;
-                                double *sxy = NULL;
-                                size_t sn = 0;
-                                if (r > plan->max_snap_m) r = plan->max_snap_m;
-                                if (r < 1.0) continue;
-                                rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g0 * span,
-                                                           nfrom[e] + g1 * span, &sxy, &sn);
-                                if (!rc) {
-                                    GEOSCoordSequence *cs2 = GEOSCoordSeq_copyFromBuffer_r(h, sxy, (unsigned)sn, 0, 0);
-                                    GEOSGeometry *seg = cs2 ? GEOSGeom_createLineString_r(h, cs2) : NULL;
-                                    GEOSGeometry *bg = seg ? GEOSBuffer_r(h, seg, r, 4) : NULL;
-                                    if (seg) GEOSGeom_destroy_r(h, seg);
-                                    if (bg) {
-                                        if ((rc = hl_grow(ctx, (void **)&bufs, &capb, nb + 1, sizeof *bufs)))
-                                            GEOSGeom_destroy_r(h, bg);
-                                        else
-                                            bufs[nb++] = bg;
-                                    }
-                                }
-                                hl_free(sxy);
-                            }
+                    /* quarters of the piece into radius buckets */
+                    tu = time[efrom[e]];
+                    tv = time[eto[e]];
+                    for (int q = 0; q < 4 && !rc && span > 0; q++) {
+                        double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / 4.0,
+                                       pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0};
+                        double worst = 0, r;
+                        size_t step;
+                        for (int z = 0; z < 2; z++) {
+                            /* time from fraction g[z] to the facility, via either end */
+                            double t1 = isfinite(tv) && isfinite(efwd[e]) ? tv + (1 - g[z]) * efwd[e] : INFINITY;
+                            double t2 = isfinite(tu) && isfinite(ebwd[e]) ? tu + g[z] * ebwd[e] : INFINITY;
+                            double tl = t1 < t2 ? t1 : t2;
+                            if (tl > worst) worst = tl;
                         }
+                        if (!(worst < thr[ti])) continue;
+                        r = (thr[ti] - worst) * v_ms;
+                        if (r > plan->max_snap_m) r = plan->max_snap_m;
+                        step = (size_t)floor(r / SA_STEP_M);
+                        if (step == 0) continue;
+                        if (step >= nsteps) step = nsteps - 1;
+                        if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g[0] * span,
+                                                        nfrom[e] + g[1] * span, &xy, &nxy)))
+                            break;
+                        line = line_from_xy(h, xy, nxy);
+                        hl_free(xy);
+                        if (!line) continue;
+                        if ((rc = hl_grow(ctx, (void **)&bk[step].lines, &bk[step].cap, bk[step].n + 1,
+                                          sizeof *bk[step].lines))) {
+                            GEOSGeom_destroy_r(h, line);
+                            break;
+                        }
+                        bk[step].lines[bk[step].n++] = line;
                     }
-                    GEOSGeom_destroy_r(h, line);
                 }
-                if (!rc && nb) {
-                    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nb);
-                    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-                    nb = 0; /* owned by the collection now */
+                if (!rc) {
+                    GEOSGeometry *u = sa_polygon(ctx, bk, nsteps);
                     if (u) {
                         size_t wsz = 0, row;
                         unsigned char *wkb = hl__geom_wkb(ctx, u, &wsz);
@@ -669,10 +707,7 @@ static hl_status service_areas(access_ctx *ac) {
                         hl_table_set_real(polys, row, p_a, area / 1e6);
                         GEOSGeom_destroy_r(h, u);
                     }
-                    if (coll) GEOSGeom_destroy_r(h, coll);
                 }
-                for (size_t b = 0; b < nb; b++) GEOSGeom_destroy_r(h, bufs[b]);
-                hl_free(bufs);
             }
             hl_free(pieces);
             if (!rc) rc = hl_check_interrupt(ctx);
@@ -686,6 +721,10 @@ static hl_status service_areas(access_ctx *ac) {
         roads = NULL;
     }
 done:
+    for (size_t i = 0; i < SA_MAX_STEPS; i++) {
+        for (size_t j = 0; j < bk[i].n; j++) GEOSGeom_destroy_r(h, bk[i].lines[j]);
+        hl_free(bk[i].lines);
+    }
     hl_table_destroy(roads);
     hl_table_destroy(polys);
     hl_route_ws_destroy(ws);

@@ -19,18 +19,18 @@ typedef enum cov_level {
 
 /* One indicator: parameters, per-unit value and flag. */
 typedef struct cov_ind {
-    const char *id;        /* "ROAD-01" */
+    const char *id; /* "ROAD-01" */
     cov_level level;
-    const char *unit;      /* unit of value: "m", "min", "share", "count" */
-    bool is_time;          /* value is minutes: distribution reported */
-    bool higher_better;    /* value must reach the threshold from below */
-    bool pop_share;        /* the target compares the population share (else the unit share) */
-    bool computed;         /* false: skipped (input missing); all NULL */
-    double threshold;      /* the rule's threshold in `unit` (NAN: none) */
-    const char *reason;    /* printf format for a failing unit, one %s (the value text) */
-    double *value;         /* per unit, NAN = null, INFINITY = unreachable */
-    signed char *meets;    /* per unit: 1, 0, COV_NULL (not eligible / not computable) */
-    double *weight;        /* per unit population weight (NULL = the unit's population) */
+    const char *unit;   /* unit of value: "m", "min", "share", "count" */
+    bool is_time;       /* value is minutes: distribution reported */
+    bool higher_better; /* value must reach the threshold from below */
+    bool pop_share;     /* the target compares the population share (else the unit share) */
+    bool computed;      /* false: skipped (input missing); all NULL */
+    double threshold;   /* the rule's threshold in `unit` (NAN: none) */
+    const char *reason; /* printf format for a failing unit, one %s (the value text) */
+    double *value;      /* per unit, NAN = null, INFINITY = unreachable */
+    signed char *meets; /* per unit: 1, 0, COV_NULL (not eligible / not computable) */
+    double *weight;     /* per unit population weight (NULL = the unit's population) */
 } cov_ind;
 
 /* Everything the coverage stage computes and shares between its files. */
@@ -39,22 +39,30 @@ typedef struct cov {
     hl_ctx *ctx;
     hl_study *s;
     hl_access *acc;
-    size_t n_unit[3];          /* units per level */
+    size_t n_unit[3]; /* units per level */
     /* administrative villages: population and households summed from the
        origins (or the village's own fields when they are the origins) */
     double *vill_pop, *vill_hh;
     bool *vill_reloc;
-    double *vill_xy;           /* village committee point or point on surface */
+    double *vill_xy; /* village committee point or point on surface */
     bool *vill_has_xy;
     double *town_pop;
-    double *town_xy;           /* township seat (or point on surface) */
+    double *town_xy; /* township seat (or point on surface) */
     bool *town_has_xy;
+    size_t *town_seat; /* index of the township's seat facility, SIZE_MAX none */
     /* measures per origin computed in coverage_graph.c (INFINITY = unreachable) */
     double walk_speed_ms;
-    double **walk_m;           /* per facility kind: network walking distance to the nearest */
-    double *garb_ok_m;         /* straight line to the nearest garbage point that reaches a transfer station */
+    double **walk_m;   /* per facility kind: network walking distance to the nearest */
+    double *garb_ok_m; /* straight line to the nearest garbage point that reaches a transfer station */
+    double *pc_2sfca;  /* primary-care 2SFCA supply per 1000 people (NULL: not computed) */
     size_t n_bases;
-    double *base_time_s;       /* n_origins x n_bases motor times */
+    double *base_time_s; /* n_origins x n_bases motor times */
+    /* overlay statistics of the townships and the county (coverage_overlay.c):
+       n_ov columns named ov_names, values row-major per township, and one row
+       for the county */
+    size_t n_ov;
+    char **ov_names;
+    double *ov_town, *ov_county;
     /* indicators */
     size_t n_ind;
     cov_ind *ind;
@@ -87,12 +95,9 @@ hl_status hl__cov_indicators(cov *c);
 hl_status hl__cov_overlay(cov *c);
 /* coverage_tables.c: village_indicators, summaries, indicator_summary, gaps */
 hl_status hl__cov_tables(cov *c);
-/* Overlay of one polygon for the summary tables (coverage_overlay.c):
- * adds the overlay columns to `t` (when `add_cols`) or fills row `row`
- * for polygon `g` with the origins of `members` (per origin true when
- * the origin belongs to the area). */
-hl_status hl__cov_overlay_columns(cov *c, hl_table *t);
-hl_status hl__cov_overlay_fill(cov *c, hl_table *t, size_t row, const void *geos_polygon, const bool *members);
+/* coverage_water.c: WAT-01/02/03, DIG-02, IND-02 */
+hl_status hl__cov_water(cov *c);
+hl_status hl__cov_polygons(cov *c);
 
 /* The indicator record `id`, or NULL. */
 cov_ind *hl__cov_ind(cov *c, const char *id);

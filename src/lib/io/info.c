@@ -47,6 +47,8 @@ static void info_free(hl_io_layer_info *li) {
     for (size_t i = 0; i < li->n_fields; i++) {
         hl_free(li->fields[i].name);
         hl_free(li->fields[i].type);
+        for (size_t k = 0; k < li->fields[i].n_samples; k++) hl_free(li->fields[i].samples[k]);
+        hl_free(li->fields[i].samples);
     }
     hl_free(li->fields);
     hl_free(li->notes);
@@ -214,6 +216,7 @@ static hl_status describe_fields(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *l
         OGRFieldSubType st = OGR_Fld_GetSubType(fd);
         int w = OGR_Fld_GetWidth(fd), prec = OGR_Fld_GetPrecision(fd);
         const char *tn = st != OFSTNone ? OGR_GetFieldSubTypeName(st) : OGR_GetFieldTypeName(t);
+        li->fields[i].n_nonempty = -1;
         li->fields[i].name = hl_strdup(ctx, OGR_Fld_GetNameRef(fd));
         if (w > 0 && prec > 0)
             li->fields[i].type = hl_sprintf(ctx, "%s(%d.%d)", tn, w, prec);
@@ -235,12 +238,19 @@ static hl_status scan_layer(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *li, bo
     bool multi = false, single = false;
     int64_t n = 0;
     OGRFeatureH f;
+    int nf = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lyr));
+    /* role-guessing cues: kinds of geometry and tags present per field */
+    for (size_t i = 0; i < li->n_fields; i++) li->fields[i].n_nonempty = 0;
     OGR_L_ResetReading(lyr);
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        for (int i = 0; i < nf && (size_t)i < li->n_fields; i++)
+            if (OGR_F_IsFieldSetAndNotNull(f, i) && OGR_F_GetFieldAsString(f, i)[0]) li->fields[i].n_nonempty++;
         if (g) {
             OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-            seen |= 1u << kind_of(t);
+            hl_geom_kind gk = kind_of(t);
+            if (gk >= HL_GEOM_POINT && gk <= HL_GEOM_POLYGON) li->geom_counts[gk - HL_GEOM_POINT]++;
+            seen |= 1u << gk;
             if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbMultiPolygon) multi = true;
             else single = true;
         }
@@ -249,6 +259,7 @@ static hl_status scan_layer(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *li, bo
         if ((n & 1023) == 0 && hl_ctx_interrupted(ctx)) return hl_check_interrupt(ctx);
     }
     OGR_L_ResetReading(lyr);
+    li->n_counted = n;
     if (want_count) li->feature_count = n;
     static const char *const names[][3] = {
         [HL_GEOM_POINT] = {"Point", "MultiPoint", "Point/MultiPoint"},
@@ -264,6 +275,51 @@ static hl_status scan_layer(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *li, bo
     }
     if (!name) name = seen ? "Mixed" : "Unknown (no geometries)";
     return set_str(ctx, &li->geom_type, name) ? HL_OK : hl_error(ctx, HL_E_NOMEM, "out of memory");
+}
+
+/* Role-guessing cues: up to HL_IO_SAMPLE_VALUES distinct non-empty values
+ * per field from the first HL_IO_SAMPLE_FEATURES features (codes, names,
+ * level, highway, amenity), so the guess can read code lengths and name
+ * endings.  Values longer than 63 bytes are cut (at a UTF-8 boundary). */
+static hl_status sample_layer(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *li) {
+    OGRFeatureH f;
+    int nf = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lyr));
+    hl_status rc = HL_OK;
+    if (li->n_fields == 0) return HL_OK;
+    for (size_t i = 0; i < li->n_fields; i++) {
+        li->fields[i].samples = hl_calloc(ctx, HL_IO_SAMPLE_VALUES, sizeof *li->fields[i].samples);
+        if (!li->fields[i].samples) return hl_error(ctx, HL_E_NOMEM, "out of memory sampling values");
+    }
+    OGR_L_ResetReading(lyr);
+    for (int n = 0; n < HL_IO_SAMPLE_FEATURES && rc == HL_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL; n++) {
+        for (int i = 0; i < nf && (size_t)i < li->n_fields && rc == HL_OK; i++) {
+            hl_io_field *fl = &li->fields[i];
+            char buf[64];
+            size_t len, k;
+            if (fl->n_samples >= HL_IO_SAMPLE_VALUES || !OGR_F_IsFieldSetAndNotNull(f, i)) continue;
+            snprintf(buf, sizeof buf, "%s", OGR_F_GetFieldAsString(f, i));
+            len = strlen(buf);
+            if (len == sizeof buf - 1)
+                while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80) buf[--len] = '\0';
+            if (len > 0 && ((unsigned char)buf[len - 1] & 0x80)) {
+                /* drop a lead byte whose continuation was cut */
+                size_t s0 = len - 1;
+                unsigned char c = (unsigned char)buf[s0];
+                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+                if (need > 1 && s0 + need > len) buf[s0] = '\0';
+            }
+            if (!buf[0]) continue;
+            for (k = 0; k < fl->n_samples; k++)
+                if (!strcmp(fl->samples[k], buf)) break;
+            if (k < fl->n_samples) continue;
+            fl->samples[fl->n_samples] = hl_strdup(ctx, buf);
+            if (!fl->samples[fl->n_samples]) rc = hl_error(ctx, HL_E_NOMEM, "out of memory sampling values");
+            else fl->n_samples++;
+        }
+        OGR_F_Destroy(f);
+    }
+    OGR_L_ResetReading(lyr);
+    return rc;
 }
 
 /* A hint the data came from AMap/Gaode or another GCJ-02 source. */
@@ -500,6 +556,8 @@ static hl_status inventory_dataset(hl_ctx *ctx, hl_io_inventory *inv, const char
                                           : "features not counted");
                 if (rc) break;
             }
+            rc = sample_layer(ctx, lyr, li);
+            if (rc) break;
             if (!no_geom) {
                 OGREnvelope e;
                 if (OGR_L_GetExtent(lyr, &e, TRUE) == OGRERR_NONE && isfinite(e.MinX) && e.MinX <= e.MaxX) {

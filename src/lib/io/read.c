@@ -392,7 +392,6 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
         const char *why = NULL;
         GEOSGeometry *g = NULL;
         int64_t fid = OGR_F_GetFID(feat);
-        char **recoded = NULL;
         if ((rc = hl_check_interrupt(ctx))) {
             OGR_F_Destroy(feat);
             goto done;
@@ -429,27 +428,38 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
                 goto done;
             }
         }
+        /* GDAL reuses the buffer of OGR_F_GetFieldAsString for non-text
+           fields: copy each value before asking for the next */
         for (int i = 0; i < nf; i++) {
-            vals[i] = OGR_F_IsFieldSetAndNotNull(feat, i) ? OGR_F_GetFieldAsString(feat, i) : NULL;
+            vals[i] = NULL;
+            if (OGR_F_IsFieldSetAndNotNull(feat, i)) {
+                vals[i] = hl_strdup(ctx, OGR_F_GetFieldAsString(feat, i));
+                if (!vals[i]) rc = hl_error(ctx, HL_E_NOMEM, "out of memory reading attributes");
+            }
+        }
+        if (rc) {
+            for (int i = 0; i < nf; i++) {
+                hl_free((char *)vals[i]);
+                vals[i] = NULL;
+            }
+            if (g) GEOSGeom_destroy_r(h, g);
+            OGR_F_Destroy(feat);
+            goto done;
         }
         /* Formats GDAL does not recode (GeoJSON, CSV...) with a plan encoding. */
         if (src->encoding && src->encoding[0] && !is_shapefile(src->path) && strcasecmp(src->encoding, "UTF-8")) {
-            recoded = hl_calloc(ctx, (size_t)(nf ? nf : 1), sizeof(char *));
-            if (!recoded) {
-                rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
-                if (g) GEOSGeom_destroy_r(h, g);
-                OGR_F_Destroy(feat);
-                goto done;
-            }
             for (int i = 0; i < nf; i++) {
-                if (vals[i] && hl_io_recode_to_utf8(ctx, vals[i], src->encoding, &recoded[i]) == HL_OK)
-                    vals[i] = recoded[i];
+                char *rec = NULL;
+                if (vals[i] && hl_io_recode_to_utf8(ctx, vals[i], src->encoding, &rec) == HL_OK) {
+                    hl_free((char *)vals[i]);
+                    vals[i] = rec;
+                }
             }
         }
         rc = hl__layer_append(ctx, L, fid, g, vals);
-        if (recoded) {
-            for (int i = 0; i < nf; i++) hl_free(recoded[i]);
-            hl_free(recoded);
+        for (int i = 0; i < nf; i++) {
+            hl_free((char *)vals[i]);
+            vals[i] = NULL;
         }
         OGR_F_Destroy(feat);
         if (rc) goto done;

@@ -4,6 +4,7 @@
  * surface, oneway or maxspeed value means, which facility kind a layer name
  * names, and which role a layer probably plays. */
 #include "layer/spec_int.h"
+#include "layer/spec_guess_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1255,74 +1256,12 @@ const hl_facility_kind *hl_spec_kind(const hl_spec_set *set, const char *name) {
     return NULL;
 }
 
-/* The longest of `words` contained in `name` (0 if none). */
-static size_t longest_hit(const char *name, const char *const *words, size_t n) {
-    size_t j, best = 0;
-    for (j = 0; j < n; j++) {
-        size_t l = strlen(words[j]);
-        if (l > best && hl__name_contains(name, words[j])) best = l;
-    }
-    return best;
-}
-
-static const hl_facility_kind *guess_kind(const hl_spec_set *set, const char *name, size_t *len_out) {
-    const hl_facility_kind *best = NULL;
-    size_t i, best_len = 0;
-    if (name) {
-        for (i = 0; i < set->n_kinds; i++) {
-            size_t l = longest_hit(name, set->kinds[i].aliases, set->kinds[i].n_aliases);
-            if (l > best_len) {
-                best_len = l;
-                best = &set->kinds[i];
-            }
-        }
-    }
-    *len_out = best_len;
-    return best;
-}
-
-const hl_facility_kind *hl_spec_guess_kind(const hl_spec_set *set, const char *layer_name) {
-    size_t len;
-    return guess_kind(set, layer_name, &len);
-}
-
-hl_status hl_specs_guess_role(const hl_spec_set *set, const char *layer_name, hl_geom_kind geom,
-                              const char *const *field_names, size_t n_fields, hl_role_guess *out) {
-    size_t i, j, best_len = 0;
-    double best = 0;
-    const hl_role_spec *best_rs = NULL;
-    const hl_facility_kind *best_kind = NULL;
-    if (!set || !out) return HL_E_ARG;
-    memset(out, 0, sizeof *out);
-    if (!field_names) n_fields = 0;
-    for (i = 0; i < set->n_roles; i++) {
-        const hl_role_spec *rs = &set->roles[i];
-        const hl_facility_kind *kind = NULL;
-        size_t name_len = 0, hits = 0, idx;
-        double score;
-        if (geom == HL_GEOM_NONE || !hl_role_spec_accepts_geom(rs, geom)) continue;
-        if (layer_name) {
-            name_len = longest_hit(layer_name, rs->keywords, rs->n_keywords);
-            if (strcmp(rs->name, "facilities") == 0) {
-                size_t kl;
-                kind = guess_kind(set, layer_name, &kl);
-                if (kl > name_len) name_len = kl;
-            }
-        }
-        for (j = 0; j < rs->n_guess_fields; j++)
-            if (find_name(rs->guess_fields[j], field_names, n_fields, &idx)) hits++;
-        score = (name_len ? 0.6 : 0.0) + 0.4 * (hits >= 2 ? 1.0 : hits / 2.0);
-        if (score > best + 1e-12 || (score > best - 1e-12 && score > 0 && name_len > best_len)) {
-            best = score;
-            best_len = name_len;
-            best_rs = rs;
-            best_kind = kind;
-        }
-    }
-    if (best_rs && best > 0) {
-        snprintf(out->role, sizeof out->role, "%s", best_rs->name);
-        if (best_kind) snprintf(out->kind, sizeof out->kind, "%s", best_kind->name);
-        out->score = best;
-    }
-    return HL_OK;
+/* Role guessing lives in spec_guess.c; it reads the guess words through this
+ * accessor (the role struct is private to this file). */
+void hl__role_spec_guess_words(const hl_role_spec *rs, const char *const **keywords, size_t *n_keywords,
+                               const char *const **fields, size_t *n_fields) {
+    *keywords = rs->keywords;
+    *n_keywords = rs->n_keywords;
+    *fields = rs->guess_fields;
+    *n_fields = rs->n_guess_fields;
 }

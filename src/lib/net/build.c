@@ -180,7 +180,7 @@ static uint64_t seq_hash(const uint32_t *v, size_t n) {
 
 /* Marks drop[p] = 1 for every piece equal to an earlier one. */
 static hl_status drop_duplicates(hl_ctx *ctx, const piece *pc, size_t n_pc, const uint32_t *vid,
-                                 uint8_t *drop, size_t *n_dup) {
+                                 const hl_road_line *lines, uint8_t *drop, size_t *n_dup) {
     size_t slots = 16;
     uint32_t *tab;
     *n_dup = 0;
@@ -197,7 +197,11 @@ static hl_status drop_duplicates(hl_ctx *ctx, const piece *pc, size_t n_pc, cons
                 break;
             }
             q = tab[i] - 1;
-            if (pc[q].b - pc[q].a + 1 == len && memcmp(vid + pc[q].a, vid + pc[p].a, len * sizeof *vid) == 0) {
+            /* a duplicate has the same vertices AND the same speed and direction;
+               otherwise it is a parallel edge and routing takes the cheaper one */
+            if (pc[q].b - pc[q].a + 1 == len && memcmp(vid + pc[q].a, vid + pc[p].a, len * sizeof *vid) == 0 &&
+                lines[pc[q].line].speed_kmh == lines[pc[p].line].speed_kmh &&
+                lines[pc[q].line].oneway == lines[pc[p].line].oneway) {
                 drop[p] = 1;
                 (*n_dup)++;
                 break;
@@ -486,7 +490,7 @@ hl_status hl_net_build(hl_ctx *ctx, const hl_road_line *lines, size_t n, const h
             }
         }
     }
-    rc = drop_duplicates(ctx, pc, n_pc, vid, drop, &net->stats.n_duplicates);
+    rc = drop_duplicates(ctx, pc, n_pc, vid, lines, drop, &net->stats.n_duplicates);
     if (rc) goto done;
     if ((rc = hl_check_interrupt(ctx))) goto done;
     hl_progress(ctx, "network build", step++, BUILD_STEPS);

@@ -123,7 +123,7 @@ hl_status hl_out_write_qgs(hl_ctx *ctx, const char *gpkg_path, const char *qgs_p
                         "readOnly=\"0\" styleCategories=\"AllStyleCategories\">\n      <id>hinterland_",
                     gname, labels ? 1 : 0);
         hl__sb_xml(&b, l->name);
-        hl__sb_add(&b, "</id>\n      <datasource>");
+        hl__sb_add(&b, "_layer</id>\n      <datasource>");
         hl__sb_xml(&b, relative ? "./" : "");
         hl__sb_xml(&b, src);
         hl__sb_add(&b, "|layername=");
@@ -140,7 +140,8 @@ hl_status hl_out_write_qgs(hl_ctx *ctx, const char *gpkg_path, const char *qgs_p
     }
     hl__sb_add(&b, "  </projectlayers>\n  <properties>\n    <Paths>\n      <Absolute type=\"bool\">");
     hl__sb_add(&b, relative ? "false" : "true");
-    hl__sb_add(&b, "</Absolute>\n    </Paths>\n  </properties>\n</qgis>\n");
+    hl__sb_add(&b, "</Absolute>\n    </Paths>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1"
+                   "</ProjectionsEnabled>\n    </SpatialRefSys>\n  </properties>\n</qgis>\n");
     if (!(doc = hl__sb_take(&b))) {
         rc = HL_E_NOMEM;
         goto done;

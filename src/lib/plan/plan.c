@@ -320,7 +320,30 @@ static hl_status parse_access(parse_state *st, struct fy_node *n) {
         } else if (key_is(k, kl, "service_areas_min"))
             rc = parse_num_list(st, v, "access.service_areas_min", 0.1, 1440, &pl->service_area_min,
                                 &pl->n_service_area_min);
-        else if (key_is(k, kl, "od_matrix")) rc = scalar_bool(st, v, "access.od_matrix", &pl->od_matrix);
+        else if (key_is(k, kl, "service_area_kinds")) {
+            void *sit = NULL;
+            struct fy_node *e;
+            size_t cap = 0;
+            rc = HL_OK;
+            if (!fy_node_is_sequence(v)) {
+                rc = plan_err(st, v, "'access.service_area_kinds' must be a list of facility kinds");
+            } else {
+                for (size_t i = 0; i < pl->n_service_area_kinds; i++) hl_free(pl->service_area_kinds[i]);
+                hl_free(pl->service_area_kinds);
+                pl->service_area_kinds = NULL;
+                pl->n_service_area_kinds = 0;
+                while (!rc && (e = fy_node_sequence_iterate(v, &sit)) != NULL) {
+                    rc = hl_grow(st->ctx, (void **)&pl->service_area_kinds, &cap, pl->n_service_area_kinds + 1,
+                                 sizeof(char *));
+                    if (!rc) {
+                        pl->service_area_kinds[pl->n_service_area_kinds] = NULL;
+                        rc = scalar_dup(st, e, "access.service_area_kinds",
+                                        &pl->service_area_kinds[pl->n_service_area_kinds]);
+                        pl->n_service_area_kinds++;
+                    }
+                }
+            }
+        } else if (key_is(k, kl, "od_matrix")) rc = scalar_bool(st, v, "access.od_matrix", &pl->od_matrix);
         else if (key_is(k, kl, "od_cutoff_min")) rc = scalar_num(st, v, "access.od_cutoff_min", 0, 1440, &pl->od_cutoff_min);
         else if (key_is(k, kl, "snap")) {
             char *s = NULL;
@@ -334,7 +357,7 @@ static hl_status parse_access(parse_state *st, struct fy_node *n) {
         } else
             rc = plan_err(st, fy_node_pair_key(p),
                           "unknown key '%.*s' in 'access' (known: connector_speed_kmh, max_snap_m, snap, k_nearest, "
-                          "service_areas_min, od_matrix, od_cutoff_min)", (int)kl, k ? k : "?");
+                          "service_areas_min, service_area_kinds, od_matrix, od_cutoff_min)", (int)kl, k ? k : "?");
         if (rc) return rc;
     }
     return HL_OK;
@@ -532,11 +555,24 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
         goto done;
     }
     if (!plan->service_area_min) {
-        static const double def[] = {15, 30, 60};
+        static const double def[] = {15, 30};
         plan->service_area_min = hl_malloc(ctx, sizeof def);
         if (!plan->service_area_min) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory"); goto done; }
         memcpy(plan->service_area_min, def, sizeof def);
-        plan->n_service_area_min = 3;
+        plan->n_service_area_min = 2;
+    }
+    if (!plan->service_area_kinds) {
+        static const char *def[] = {"health_centre", "county_hospital", "primary_school",
+                                    "elderly_care", "township_seat", "county_seat"};
+        size_t nd = sizeof def / sizeof def[0];
+        plan->service_area_kinds = hl_calloc(ctx, nd, sizeof(char *));
+        if (!plan->service_area_kinds) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory"); goto done; }
+        plan->n_service_area_kinds = nd;
+        for (size_t i = 0; i < nd; i++)
+            if (!(plan->service_area_kinds[i] = hl_strdup(ctx, def[i]))) {
+                rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+                goto done;
+            }
     }
 done:
     if (doc) fy_document_destroy(doc);
@@ -612,6 +648,8 @@ void hl_plan_destroy(hl_plan *plan) {
     for (size_t i = 0; i < plan->n_exclude_ids; i++) hl_free(plan->exclude_ids[i]);
     hl_free(plan->exclude_ids);
     hl_free(plan->service_area_min);
+    for (size_t i = 0; i < plan->n_service_area_kinds; i++) hl_free(plan->service_area_kinds[i]);
+    hl_free(plan->service_area_kinds);
     hl_free(plan->path);
     hl_free(plan->dir);
     hl_free(plan->text);

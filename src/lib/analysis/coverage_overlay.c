@@ -1,0 +1,367 @@
+/* Overlay statistics of the coverage stage, for every administrative
+ * village (table village_overlay, and the clipped roads as roads_by_village)
+ * and again for every township and the county (columns of the summary
+ * tables): road length by class and surface, hardened length, densities,
+ * water-pipe length, the share of area and of population inside water
+ * service areas, industry bases inside or intersecting (count, area, jobs)
+ * and facilities inside by kind.  A base straddling two villages counts in
+ * both (with its full jobs); its area counts only where it lies. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/coverage_int.h"
+#include "core/core_int.h"
+#include "layer/layer_int.h"
+
+static const char *CLASSES[] = {"expressway", "national", "provincial", "county", "township",
+                                "village",    "special",  "other",      "unknown"};
+static const char *SURFACES[] = {"asphalt", "cement", "stone", "gravel", "earth", "other", "unknown"};
+#define NC (sizeof CLASSES / sizeof CLASSES[0])
+#define NS (sizeof SURFACES / sizeof SURFACES[0])
+/* fixed columns, then len_<class>_m, len_surf_<surface>_m, n_<kind> */
+static const char *FIXED[] = {
+    "area_km2",     "road_len_m",       "hardened_len_m",  "road_density_km_km2", "hardened_density_km_km2",
+    "pipe_len_m",   "water_area_share", "water_pop_share", "n_industry",          "industry_area_km2",
+    "industry_jobs"};
+#define NF (sizeof FIXED / sizeof FIXED[0])
+
+typedef struct ov {
+    cov *c;
+    GEOSContextHandle_t h;
+    double *road_box; /* 4 per road: xmin ymin xmax ymax (NAN none) */
+    GEOSGeometry *water;
+    const GEOSPreparedGeometry *pwater;
+    hl_table *clip; /* roads_by_village, or NULL */
+    size_t c_road, c_class, c_surf, c_code, c_len;
+} ov;
+
+static void bbox(GEOSContextHandle_t h, const GEOSGeometry *g, double *b) {
+    if (!g || !GEOSGeom_getXMin_r(h, g, &b[0]) || !GEOSGeom_getYMin_r(h, g, &b[1]) ||
+        !GEOSGeom_getXMax_r(h, g, &b[2]) || !GEOSGeom_getYMax_r(h, g, &b[3]))
+        b[0] = b[1] = b[2] = b[3] = NAN;
+}
+
+static bool boxes_meet(const double *a, const double *b) {
+    return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+static size_t index_of(const char **list, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (name && !strcmp(list[i], name))
+            return i;
+    return n - 1; /* the last entry is the catch-all */
+}
+
+static hl_status names_init(cov *c) {
+    size_t nk = c->acc->n_kinds;
+    c->n_ov = NF + NC + NS + nk;
+    c->ov_names = hl_calloc(c->ctx, c->n_ov, sizeof *c->ov_names);
+    if (!c->ov_names)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < c->n_ov; i++) {
+        if (i < NF)
+            c->ov_names[i] = hl_strdup(c->ctx, FIXED[i]);
+        else if (i < NF + NC)
+            c->ov_names[i] = hl_sprintf(c->ctx, "len_%s_m", CLASSES[i - NF]);
+        else if (i < NF + NC + NS)
+            c->ov_names[i] = hl_sprintf(c->ctx, "len_surf_%s_m", SURFACES[i - NF - NC]);
+        else
+            c->ov_names[i] = hl_sprintf(c->ctx, "n_%s", c->acc->kinds[i - NF - NC - NS].kind);
+        if (!c->ov_names[i])
+            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    }
+    return HL_OK;
+}
+
+/* Add one clipped road piece to roads_by_village. */
+static hl_status clip_row(ov *o, size_t r, const GEOSGeometry *piece, const char *code, double len) {
+    hl_ctx *ctx = o->c->ctx;
+    size_t wsz = 0, row;
+    unsigned char *wkb = hl__geom_wkb(ctx, piece, &wsz);
+    char buf[128];
+    hl_status rc = hl_table_add_row(ctx, o->clip, wkb, wsz, &row);
+    if (wkb)
+        GEOSFree_r(o->h, wkb);
+    if (!rc)
+        rc = hl_table_set_text(ctx, o->clip, row, o->c_road, hl_layer_id(o->c->s->roads, r, buf, sizeof buf));
+    if (!rc)
+        rc = hl_table_set_text(ctx, o->clip, row, o->c_class, o->c->a->roads[r].class_name);
+    if (!rc)
+        rc = hl_table_set_text(ctx, o->clip, row, o->c_surf, o->c->a->roads[r].surface);
+    if (!rc)
+        rc = hl_table_set_text(ctx, o->clip, row, o->c_code, code);
+    hl_table_set_real(o->clip, row, o->c_len, len);
+    return rc;
+}
+
+/* Road and pipe lengths inside P. */
+static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const double *pb,
+                         const char *code, double *row) {
+    cov *c = o->c;
+    const hl_layer *R = c->s->roads, *W = c->s->water_pipes;
+    hl_status rc = HL_OK;
+    for (size_t r = 0; r < hl_layer_count(R) && !rc; r++) {
+        const GEOSGeometry *g = hl__layer_geom(R, r);
+        GEOSGeometry *x;
+        double len = 0;
+        if (!g || !boxes_meet(pb, &o->road_box[4 * r]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
+            continue;
+        x = GEOSPreparedContains_r(o->h, pp, g) == 1 ? GEOSGeom_clone_r(o->h, g) : GEOSIntersection_r(o->h, P, g);
+        if (!x)
+            return hl_error(c->ctx, HL_E_GEOM, "cannot clip a road: %s", hl__geos_last_error(c->ctx));
+        GEOSLength_r(o->h, x, &len);
+        if (len > 0) {
+            const hl_road_info *ri = &c->a->roads[r];
+            row[1] += len;
+            if (ri->hardened)
+                row[2] += len;
+            row[NF + index_of(CLASSES, NC, ri->class_name)] += len;
+            row[NF + NC + index_of(SURFACES, NS, ri->surface)] += len;
+            if (o->clip)
+                rc = clip_row(o, r, x, code, len);
+        }
+        GEOSGeom_destroy_r(o->h, x);
+    }
+    for (size_t p = 0; p < hl_layer_count(W) && !rc; p++) {
+        const GEOSGeometry *g = hl__layer_geom(W, p);
+        GEOSGeometry *x;
+        double len = 0;
+        if (!g || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
+            continue;
+        if (!(x = GEOSIntersection_r(o->h, P, g)))
+            return hl_error(c->ctx, HL_E_GEOM, "cannot clip a pipe");
+        GEOSLength_r(o->h, x, &len);
+        row[5] += len;
+        GEOSGeom_destroy_r(o->h, x);
+    }
+    return rc;
+}
+
+static double inter_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b) {
+    GEOSGeometry *x = GEOSIntersection_r(h, a, b);
+    double ar = 0;
+    if (x) {
+        GEOSArea_r(h, x, &ar);
+        GEOSGeom_destroy_r(h, x);
+    }
+    return ar;
+}
+
+/* Water shares, industry bases and facilities. */
+static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const bool *members, double area,
+                     double *row) {
+    cov *c = o->c;
+    const hl_origins *og = &c->acc->origins;
+    const hl_layer *B = c->s->industry_bases;
+    double pop = 0, wpop = 0;
+    if (o->water && area > 0)
+        row[6] = inter_area(o->h, P, o->water) / area;
+    for (size_t i = 0; i < og->n; i++) {
+        double p = isfinite(og->population[i]) ? og->population[i] : 0;
+        GEOSGeometry *pt;
+        if (!members[i])
+            continue;
+        pop += p;
+        if (!o->pwater || !og->has_xy[i] ||
+            !(pt = GEOSGeom_createPointFromXY_r(o->h, og->xy[2 * i], og->xy[2 * i + 1])))
+            continue;
+        if (GEOSPreparedCovers_r(o->h, o->pwater, pt) == 1)
+            wpop += p;
+        GEOSGeom_destroy_r(o->h, pt);
+    }
+    row[7] = o->water && pop > 0 ? wpop / pop : o->water ? NAN : 0;
+    for (size_t b = 0; b < hl_layer_count(B); b++) {
+        const GEOSGeometry *g = hl__layer_geom(B, b);
+        if (!g || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
+            continue;
+        row[8] += 1;
+        row[9] += inter_area(o->h, P, g) / 1e6;
+        row[10] += hl_layer_number(B, b, "jobs", 0);
+    }
+    for (size_t k = 0; k < c->acc->n_kinds; k++) {
+        const hl_kind_access *ka = &c->acc->kinds[k];
+        for (size_t f = 0; f < ka->n_fac; f++) {
+            const GEOSGeometry *g = hl__layer_geom(ka->fac, f);
+            if (g && GEOSPreparedCovers_r(o->h, pp, g) == 1)
+                row[NF + NC + NS + k] += 1;
+        }
+    }
+}
+
+/* All statistics of polygon P into row[0..n_ov-1]. */
+static hl_status stats(ov *o, const GEOSGeometry *P, const bool *members, const char *code, double *row) {
+    cov *c = o->c;
+    const GEOSPreparedGeometry *pp;
+    double pb[4], area = 0;
+    hl_status rc;
+    for (size_t j = 0; j < c->n_ov; j++)
+        row[j] = 0;
+    if (!P) {
+        for (size_t j = 0; j < c->n_ov; j++)
+            row[j] = NAN;
+        return HL_OK;
+    }
+    if (!(pp = GEOSPrepare_r(o->h, P)))
+        return hl_error(c->ctx, HL_E_GEOM, "cannot prepare a polygon");
+    bbox(o->h, P, pb);
+    GEOSArea_r(o->h, P, &area);
+    row[0] = area / 1e6;
+    rc = lengths(o, P, pp, pb, code, row);
+    if (!rc)
+        contents(o, P, pp, members, area, row);
+    row[3] = area > 0 ? row[1] / 1000.0 / row[0] : NAN;
+    row[4] = area > 0 ? row[2] / 1000.0 / row[0] : NAN;
+    if (!c->s->water_service_areas)
+        row[6] = row[7] = NAN;
+    if (!c->s->water_pipes)
+        row[5] = NAN;
+    if (!c->s->industry_bases)
+        row[8] = row[9] = row[10] = NAN;
+    GEOSPreparedGeom_destroy_r(o->h, pp);
+    return rc;
+}
+
+static hl_status ov_init(cov *c, ov *o) {
+    size_t nr = hl_layer_count(c->s->roads);
+    hl_status rc;
+    memset(o, 0, sizeof *o);
+    o->c = c;
+    o->h = hl__geos(c->ctx);
+    o->road_box = hl_malloc(c->ctx, 4 * (nr ? nr : 1) * sizeof *o->road_box);
+    if (!o->road_box)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t r = 0; r < nr; r++)
+        bbox(o->h, hl__layer_geom(c->s->roads, r), &o->road_box[4 * r]);
+    if (c->s->water_service_areas) {
+        const hl_layer *A = c->s->water_service_areas;
+        size_t n = hl_layer_count(A), m = 0;
+        GEOSGeometry **parts = hl_calloc(c->ctx, n ? n : 1, sizeof *parts), *coll;
+        if (!parts)
+            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            if (hl__layer_geom(A, i) && (parts[m] = GEOSGeom_clone_r(o->h, hl__layer_geom(A, i))))
+                m++;
+        coll = m ? GEOSGeom_createCollection_r(o->h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m) : NULL;
+        hl_free(parts);
+        if (coll) {
+            o->water = GEOSUnaryUnion_r(o->h, coll);
+            GEOSGeom_destroy_r(o->h, coll);
+            if (o->water)
+                o->pwater = GEOSPrepare_r(o->h, o->water);
+        }
+    }
+    if ((rc = hl_table_create(c->ctx, "roads_by_village", HL_GEOM_LINE, &o->clip)))
+        return rc;
+    if ((rc = hl_table_add_column(c->ctx, o->clip, "road_id", HL_COL_TEXT, &o->c_road)) ||
+        (rc = hl_table_add_column(c->ctx, o->clip, "class", HL_COL_TEXT, &o->c_class)) ||
+        (rc = hl_table_add_column(c->ctx, o->clip, "surface", HL_COL_TEXT, &o->c_surf)) ||
+        (rc = hl_table_add_column(c->ctx, o->clip, "village_code", HL_COL_TEXT, &o->c_code)) ||
+        (rc = hl_table_add_column(c->ctx, o->clip, "len_m", HL_COL_REAL, &o->c_len)))
+        return rc;
+    return HL_OK;
+}
+
+static void ov_free(ov *o) {
+    if (o->pwater)
+        GEOSPreparedGeom_destroy_r(o->h, o->pwater);
+    if (o->water)
+        GEOSGeom_destroy_r(o->h, o->water);
+    hl_table_destroy(o->clip);
+    hl_free(o->road_box);
+}
+
+/* village_overlay: one row per administrative village. */
+static hl_status villages(cov *c, ov *o, bool *members, double *row) {
+    const hl_layer *V = c->s->villages;
+    size_t nv = hl_layer_count(V), cc, cn, ct, *cols = NULL;
+    hl_table *t = NULL;
+    hl_status rc;
+    char buf[128];
+    if ((rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
+        return rc;
+    cols = hl_malloc(c->ctx, c->n_ov * sizeof *cols);
+    if (!cols) {
+        rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = hl_table_add_column(c->ctx, t, "village_code", HL_COL_TEXT, &cc)) ||
+        (rc = hl_table_add_column(c->ctx, t, "village_name", HL_COL_TEXT, &cn)) ||
+        (rc = hl_table_add_column(c->ctx, t, "township_code", HL_COL_TEXT, &ct)))
+        goto done;
+    for (size_t j = 0; j < c->n_ov && !rc; j++)
+        rc = hl_table_add_column(c->ctx, t, c->ov_names[j], HL_COL_REAL, &cols[j]);
+    for (size_t v = 0; v < nv && !rc; v++) {
+        const GEOSGeometry *g = hl__layer_geom(V, v);
+        size_t wsz = 0, r, tw = c->s->village_township ? c->s->village_township[v] : SIZE_MAX;
+        unsigned char *wkb = g ? hl__geom_wkb(c->ctx, g, &wsz) : NULL;
+        const char *code = hl_layer_id(V, v, buf, sizeof buf);
+        for (size_t i = 0; i < c->acc->origins.n; i++)
+            members[i] = c->acc->origins.village[i] == v;
+        rc = hl_table_add_row(c->ctx, t, wkb, wsz, &r);
+        if (wkb)
+            GEOSFree_r(o->h, wkb);
+        if (!rc)
+            rc = hl_table_set_text(c->ctx, t, r, cc, code);
+        if (!rc)
+            rc = hl_table_set_text(c->ctx, t, r, cn, hl_layer_value(V, v, "name"));
+        if (!rc && tw != SIZE_MAX)
+            rc = hl_table_set_text(c->ctx, t, r, ct, hl_layer_id(c->s->townships, tw, buf, sizeof buf));
+        if (!rc)
+            rc = stats(o, g, members, hl_layer_id(V, v, buf, sizeof buf), row);
+        for (size_t j = 0; j < c->n_ov && !rc; j++)
+            hl_table_set_real(t, r, cols[j], row[j]);
+    }
+    if (!rc) {
+        rc = hl__analysis_add_table(c->a, t);
+        t = NULL;
+    }
+done:
+    hl_table_destroy(t);
+    hl_free(cols);
+    return rc;
+}
+
+hl_status hl__cov_overlay(cov *c) {
+    size_t n = c->acc->origins.n, nt = c->n_unit[COV_TOWNSHIP];
+    bool *members = NULL;
+    double *row = NULL;
+    ov o;
+    hl_status rc;
+    memset(&o, 0, sizeof o);
+    if ((rc = names_init(c)) || (rc = ov_init(c, &o)))
+        goto done;
+    members = hl_calloc(c->ctx, n ? n : 1, sizeof *members);
+    row = hl_calloc(c->ctx, c->n_ov, sizeof *row);
+    c->ov_town = hl_calloc(c->ctx, (nt ? nt : 1) * c->n_ov, sizeof *c->ov_town);
+    c->ov_county = hl_calloc(c->ctx, c->n_ov, sizeof *c->ov_county);
+    if (!members || !row || !c->ov_town || !c->ov_county) {
+        rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if (c->s->villages && (rc = villages(c, &o, members, row)))
+        goto done;
+    if (c->s->villages) {
+        rc = hl__analysis_add_table(c->a, o.clip);
+        o.clip = NULL;
+        if (rc)
+            goto done;
+    } else {
+        hl_table_destroy(o.clip);
+        o.clip = NULL;
+    }
+    for (size_t t = 0; t < nt && !rc; t++) {
+        for (size_t i = 0; i < n; i++)
+            members[i] = c->acc->origins.township[i] == t;
+        rc = stats(&o, hl__layer_geom(c->s->townships, t), members, NULL, &c->ov_town[t * c->n_ov]);
+    }
+    for (size_t i = 0; i < n; i++)
+        members[i] = true;
+    if (!rc)
+        rc = stats(&o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, members, NULL, c->ov_county);
+done:
+    ov_free(&o);
+    hl_free(members);
+    hl_free(row);
+    return rc;
+}
