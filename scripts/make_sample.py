@@ -70,17 +70,17 @@ NV_SCHEMA = [("ZRCDM", S, 14), ("ZRCMC", S, 40), ("CJQYDM", S, 12), ("村名", S
 
 FACILITY_KIND = [  # plan key, layer, field map
     ("county_seat", "county_seat", "{id: ID, name: MC}"),
-    ("township_seat", "township_seats", "{id: ID, name: MC, township: XZQDM}"),
-    ("village_committee", "village_committees", "{id: ID, name: MC, village: CJQYDM}"),
+    ("township_seat", "township_seats", "{id: ID, name: MC, township_code: XZQDM}"),
+    ("village_committee", "village_committees", "{id: ID, name: MC, village_code: CJQYDM}"),
     ("health_centre", "health_centres", "{id: ID, name: MC, capacity: CWS}"),
-    ("clinic", "clinics", "{id: ID, name: MC, capacity: CWS, village: CJQYDM}"),
+    ("clinic", "clinics", "{id: ID, name: MC, capacity: CWS, village_code: CJQYDM}"),
     ("county_hospital", "county_hospitals", "{id: ID, name: MC, capacity: CWS}"),
-    ("primary_school", "primary_schools", "{id: ID, name: MC, capacity: XSS, type: XXLX}"),
+    ("primary_school", "primary_schools", "{id: ID, name: MC, capacity: XSS}"),
     ("elderly_care", "elderly_care", "{id: ID, name: MC, capacity: CWS, comprehensive: SFZH}"),
     ("bus_stop", "bus_stops", "{id: ID, name: MC}"),
     ("garbage_point", "garbage_points", "{id: ID, name: MC, capacity: RL}"),
     ("transfer_station", "transfer_stations", "{id: ID, name: MC, capacity: CLNL}"),
-    ("telecom_tower", "telecom_towers", "{id: ID, type: JZLX}"),
+    ("telecom_tower", "telecom_towers", "{id: ID}"),
 ]
 
 
@@ -162,20 +162,20 @@ def write_plan(outdir, stem):
         "crs: auto",
         "standard: qinshui",
         "layers:",
-        "  county: {source: %s.gpkg, layer: county, fields: {code: XZQDM, name: XZQMC, population: RK}}" % stem,
-        "  townships: {source: %s.gpkg, layer: townships, fields: {code: XZQDM, name: XZQMC, population: RK}}" % stem,
+        "  county: {source: %s.gpkg, layer: county, fields: {code: XZQDM, name: XZQMC}}" % stem,
+        "  townships: {source: %s.gpkg, layer: townships, fields: {code: XZQDM, name: XZQMC}}" % stem,
         "  villages: {source: %s.gpkg, layer: villages, fields: {code: CJQYDM, name: CJQYMC, population: RK, "
-        "households: HS, township: XZQDM, class: CZFL}}" % stem,
+        "households: HS, township_code: XZQDM, class: CZFL}}" % stem,
         "  natural_villages: {source: natural_villages.shp, encoding: GBK, fields: {id: ZRCDM, name: ZRCMC, "
-        "population: RK, households: HS, village: CJQYDM, class: 村庄分类}}",
+        "population: RK, households: HS, village_code: CJQYDM, relocation: 村庄分类}}",
         "  roads: {source: %s.gpkg, layer: roads, fields: {id: BM, class: DLDJ, surface: LMLX, oneway: DXBZ, "
-        "grade: JSDJ, width: LMKD, bridge: QLBZ, name: DLMC}}" % stem,
+        "grade: JSDJ, width_m: LMKD, bridge: QLBZ, name: DLMC}}" % stem,
         "  water_works: {source: %s.gpkg, layer: water_works, fields: {id: 工程编号, name: 工程名称, "
-        "capacity: 设计规模, type: 工程类型}}" % stem,
-        "  water_pipes: {source: %s.gpkg, layer: water_pipes, fields: {id: GXBM, works: 工程编号, "
-        "diameter: GJ}}" % stem,
+        "capacity_m3d: 设计规模, type: 工程类型, served_population: 受益人口}}" % stem,
+        "  water_pipes: {source: %s.gpkg, layer: water_pipes, fields: {id: GXBM, works_id: 工程编号, "
+        "diameter_mm: GJ}}" % stem,
         "  water_service_areas: {source: %s.gpkg, layer: water_service_areas, fields: {id: GSQDM, "
-        "works: 工程编号, supply: GSFS}}" % stem,
+        "works_id: 工程编号, tap: GSFS}}" % stem,
         "  industry_bases: {source: %s.gpkg, layer: industry_bases, fields: {id: JDDM, name: JDMC, "
         "type: JDLX, jobs: JYRS}}" % stem,
         "  coverage_5g: {source: %s.gpkg, layer: coverage_5g, fields: {id: ID, operator: YYS}}" % stem,

@@ -269,6 +269,18 @@ size_t hl_io_inventory_count(const hl_io_inventory *inv);
 /* Entry `i` (0-based), borrowed; valid until the inventory is destroyed. */
 const hl_io_layer_info *hl_io_inventory_get(const hl_io_inventory *inv, size_t i);
 
+/* ------------------------------------------------------------------ */
+/* Grids                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Polygons of the cells marked non-zero in `mask` (nx columns by ny rows,
+ * row 0 at the top; cell (i, j) spans x0 + i*cell_m .. x0 + (i+1)*cell_m and
+ * y_top - (j+1)*cell_m .. y_top - j*cell_m), as little-endian WKB
+ * MultiPolygon the caller frees with hl_free (NULL, size 0 when no cell is
+ * marked).  Uses GDALPolygonize. */
+hl_status hl_io_polygonize_mask(hl_ctx *ctx, const uint8_t *mask, size_t nx, size_t ny, double x0, double y_top,
+                                double cell_m, unsigned char **wkb, size_t *wkb_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,8 +53,7 @@ typedef struct hl_plan {
     double max_snap_m;          /* access.max_snap_m, default 2000 */
     bool snap_main_network;     /* snap: main_network */
     size_t k_nearest;           /* access.k_nearest, default 1 */
-    size_t n_service_area_min;  /* access.service_areas_min, default 15,30 (polygons of 60+ min
-                                   take minutes on a county: ask for them explicitly) */
+    size_t n_service_area_min;  /* access.service_areas_min, default 15,30,60 */
     double *service_area_min;
     size_t n_service_area_kinds; /* access.service_area_kinds: facility kinds that get service
                                     areas; default health_centre, county_hospital, primary_school,

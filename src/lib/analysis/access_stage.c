@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/analysis_int.h"
+#include "hl/io.h"
 #include "core/core_int.h"
 #include "layer/layer_int.h"
 
@@ -513,13 +514,18 @@ done:
 }
 
 /* Service areas: per facility a backward search (who can reach it) cut at
- * each threshold, giving the reached road pieces; and polygons made of the
- * pieces buffered by the connector's reach in the time left at the far end
- * of each quarter of a piece.  Radii are rounded DOWN to 50 m steps and each
- * step is buffered once as a multi-line, so no polygon covers ground the
- * network does not reach within the threshold. */
-#define SA_STEP_M 50.0
-#define SA_MAX_STEPS 64
+ * each threshold, giving the reached road pieces; and polygons: the cells
+ * of a grid (50 m, coarser for very large areas) lying wholly within the
+ * connector's reach of a reached piece, the reach being the time left at
+ * the far end of each quarter of a piece times the access speed (at most
+ * the maximum snap distance).  A cell is kept only when its four corners
+ * lie within reach of one straight segment, so - that region being convex -
+ * the whole cell is reachable: no polygon covers ground the network does
+ * not reach within the threshold.  The cells are turned into polygons with
+ * GDALPolygonize. */
+typedef struct sa_seg {
+    double x0, y0, x1, y1, r;
+} sa_seg;
 
 static bool wants_service_area(const hl_plan *plan, const char *kind) {
     for (size_t i = 0; i < plan->n_service_area_kinds; i++)
@@ -527,44 +533,80 @@ static bool wants_service_area(const hl_plan *plan, const char *kind) {
     return false;
 }
 
-typedef struct sa_bucket {
-    GEOSGeometry **lines;
-    size_t n, cap;
-} sa_bucket;
-
 static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_t n) {
     GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)n, 0, 0);
     return cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
 }
 
-/* Union of the buckets' buffers; empties the buckets.  NULL if nothing. */
-static GEOSGeometry *sa_polygon(hl_ctx *ctx, sa_bucket *b, size_t nb) {
-    GEOSContextHandle_t h = hl__geos(ctx);
-    GEOSGeometry *parts[SA_MAX_STEPS];
-    size_t np = 0;
-    GEOSGeometry *u = NULL;
-    for (size_t i = 0; i < nb; i++) {
-        if (b[i].n) {
-            GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, b[i].lines, (unsigned)b[i].n);
-            if (ml) {
-                GEOSGeometry *buf = GEOSBuffer_r(h, ml, (double)i * SA_STEP_M, 2);
-                GEOSGeom_destroy_r(h, ml);
-                if (buf) parts[np++] = buf;
-            } else {
-                for (size_t j = 0; j < b[i].n; j++) GEOSGeom_destroy_r(h, b[i].lines[j]);
+static double seg_dist2(const sa_seg *s, double px, double py) {
+    double dx = s->x1 - s->x0, dy = s->y1 - s->y0, t = 0, l2 = dx * dx + dy * dy, qx, qy;
+    if (l2 > 0) {
+        t = ((px - s->x0) * dx + (py - s->y0) * dy) / l2;
+        if (t < 0) t = 0;
+        if (t > 1) t = 1;
+    }
+    qx = s->x0 + t * dx - px;
+    qy = s->y0 + t * dy - py;
+    return qx * qx + qy * qy;
+}
+
+/* Polygon WKB of the cells wholly within reach of one segment; NULL if none. */
+static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, unsigned char **wkb, size_t *wkb_size) {
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, c = 50.0;
+    size_t nx, ny;
+    uint8_t *mask;
+    hl_status rc;
+    *wkb = NULL;
+    *wkb_size = 0;
+    if (!n) return HL_OK;
+    for (size_t i = 0; i < n; i++) {
+        const sa_seg *s = &segs[i];
+        double lx = fmin(s->x0, s->x1) - s->r, hx = fmax(s->x0, s->x1) + s->r;
+        double ly = fmin(s->y0, s->y1) - s->r, hy = fmax(s->y0, s->y1) + s->r;
+        if (lx < minx) minx = lx;
+        if (ly < miny) miny = ly;
+        if (hx > maxx) maxx = hx;
+        if (hy > maxy) maxy = hy;
+    }
+    /* snap the grid to multiples of the cell size so that results do not
+       depend on the order of the pieces */
+    for (;;) {
+        double gx0 = floor(minx / c) * c, gy1 = ceil(maxy / c) * c;
+        nx = (size_t)ceil((maxx - gx0) / c);
+        ny = (size_t)ceil((gy1 - miny) / c);
+        if ((double)nx * (double)ny <= 4e6) {
+            minx = gx0;
+            maxy = gy1;
+            break;
+        }
+        c *= 2;
+    }
+    mask = hl_calloc(ctx, nx * ny, 1);
+    if (!mask) return hl_error(ctx, HL_E_NOMEM, "out of memory for a %zu x %zu service-area grid", nx, ny);
+    for (size_t k = 0; k < n; k++) {
+        const sa_seg *s = &segs[k];
+        double r2 = s->r * s->r;
+        long i0 = (long)floor((fmin(s->x0, s->x1) - s->r - minx) / c), i1 = (long)ceil((fmax(s->x0, s->x1) + s->r - minx) / c);
+        long j0 = (long)floor((maxy - fmax(s->y0, s->y1) - s->r) / c), j1 = (long)ceil((maxy - fmin(s->y0, s->y1) + s->r) / c);
+        if (i0 < 0) i0 = 0;
+        if (j0 < 0) j0 = 0;
+        if (i1 > (long)nx) i1 = (long)nx;
+        if (j1 > (long)ny) j1 = (long)ny;
+        for (long j = j0; j < j1; j++) {
+            double yt = maxy - (double)j * c, yb = yt - c;
+            for (long i = i0; i < i1; i++) {
+                double xl = minx + (double)i * c, xr = xl + c;
+                uint8_t *m = &mask[(size_t)j * nx + (size_t)i];
+                if (*m) continue;
+                if (seg_dist2(s, xl, yt) <= r2 && seg_dist2(s, xr, yt) <= r2 && seg_dist2(s, xl, yb) <= r2 &&
+                    seg_dist2(s, xr, yb) <= r2)
+                    *m = 1;
             }
         }
-        hl_free(b[i].lines);
-        memset(&b[i], 0, sizeof b[i]);
     }
-    if (np) {
-        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)np);
-        if (coll) {
-            u = GEOSUnaryUnion_r(h, coll);
-            GEOSGeom_destroy_r(h, coll);
-        }
-    }
-    return u;
+    rc = hl_io_polygonize_mask(ctx, mask, nx, ny, minx, maxy, c, wkb, wkb_size);
+    hl_free(mask);
+    return rc;
 }
 
 static hl_status service_areas(access_ctx *ac) {
@@ -584,11 +626,9 @@ static hl_status service_areas(access_ctx *ac) {
     const uint32_t *efrom = hl_routable_from(ac->rt), *eto = hl_routable_to(ac->rt);
     const double *efwd = hl_graph_edge_fwd_s(ac->g), *ebwd = hl_graph_edge_bwd_s(ac->g);
     double v_ms = plan->connector_speed_kmh / 3.6;
-    size_t nsteps = (size_t)(plan->max_snap_m / SA_STEP_M) + 1;
-    sa_bucket bk[SA_MAX_STEPS];
+    sa_seg *segs = NULL;
+    size_t n_segs = 0, cap_segs = 0;
     char buf[128];
-    memset(bk, 0, sizeof bk);
-    if (nsteps > SA_MAX_STEPS) nsteps = SA_MAX_STEPS;
     if (!nthr) return HL_OK;
     if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
         (rc = hl_table_create(ctx, "service_areas", HL_GEOM_POLYGON, &polys)))
@@ -657,14 +697,13 @@ static hl_status service_areas(access_ctx *ac) {
                     if (rc) break;
                     hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
                     hl_table_set_int(roads, row, r_e, ne);
-                    /* quarters of the piece into radius buckets */
+                    /* quarters of the piece, each with the reach left at its far end */
                     tu = time[efrom[e]];
                     tv = time[eto[e]];
                     for (int q = 0; q < 4 && !rc && span > 0; q++) {
                         double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / 4.0,
                                        pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0};
                         double worst = 0, r;
-                        size_t step;
                         for (int z = 0; z < 2; z++) {
                             /* time from fraction g[z] to the facility, via either end */
                             double t1 = isfinite(tv) && isfinite(efwd[e]) ? tv + (1 - g[z]) * efwd[e] : INFINITY;
@@ -675,38 +714,44 @@ static hl_status service_areas(access_ctx *ac) {
                         if (!(worst < thr[ti])) continue;
                         r = (thr[ti] - worst) * v_ms;
                         if (r > plan->max_snap_m) r = plan->max_snap_m;
-                        step = (size_t)floor(r / SA_STEP_M);
-                        if (step == 0) continue;
-                        if (step >= nsteps) step = nsteps - 1;
+                        if (r < 1.0) continue;
                         if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g[0] * span,
                                                         nfrom[e] + g[1] * span, &xy, &nxy)))
                             break;
-                        line = line_from_xy(h, xy, nxy);
-                        hl_free(xy);
-                        if (!line) continue;
-                        if ((rc = hl_grow(ctx, (void **)&bk[step].lines, &bk[step].cap, bk[step].n + 1,
-                                          sizeof *bk[step].lines))) {
-                            GEOSGeom_destroy_r(h, line);
-                            break;
+                        for (size_t v = 0; v + 1 < nxy && !rc; v++) {
+                            if ((rc = hl_grow(ctx, (void **)&segs, &cap_segs, n_segs + 1, sizeof *segs))) break;
+                            segs[n_segs].x0 = xy[2 * v];
+                            segs[n_segs].y0 = xy[2 * v + 1];
+                            segs[n_segs].x1 = xy[2 * v + 2];
+                            segs[n_segs].y1 = xy[2 * v + 3];
+                            segs[n_segs].r = r;
+                            n_segs++;
                         }
-                        bk[step].lines[bk[step].n++] = line;
+                        hl_free(xy);
+                        xy = NULL;
                     }
                 }
-                if (!rc) {
-                    GEOSGeometry *u = sa_polygon(ctx, bk, nsteps);
-                    if (u) {
-                        size_t wsz = 0, row;
-                        unsigned char *wkb = hl__geom_wkb(ctx, u, &wsz);
+                if (!rc && n_segs) {
+                    unsigned char *wkb = NULL;
+                    size_t wsz = 0, row;
+                    rc = sa_polygon(ctx, segs, n_segs, &wkb, &wsz);
+                    n_segs = 0;
+                    if (!rc && wkb) {
+                        GEOSGeometry *u = GEOSGeomFromWKB_buf_r(h, wkb, wsz);
                         double area = 0;
-                        GEOSArea_r(h, u, &area);
+                        if (u) {
+                            GEOSArea_r(h, u, &area);
+                            GEOSGeom_destroy_r(h, u);
+                        }
                         rc = hl_table_add_row(ctx, polys, wkb, wsz, &row);
-                        if (wkb) GEOSFree_r(h, wkb);
                         if (!rc) rc = hl_table_set_text(ctx, polys, row, p_f, buf);
                         if (!rc) rc = hl_table_set_text(ctx, polys, row, p_k, ka->kind);
-                        hl_table_set_real(polys, row, p_t, thr[ti] / 60.0);
-                        hl_table_set_real(polys, row, p_a, area / 1e6);
-                        GEOSGeom_destroy_r(h, u);
+                        if (!rc) {
+                            hl_table_set_real(polys, row, p_t, thr[ti] / 60.0);
+                            hl_table_set_real(polys, row, p_a, area / 1e6);
+                        }
                     }
+                    hl_free(wkb);
                 }
             }
             hl_free(pieces);
@@ -721,10 +766,7 @@ static hl_status service_areas(access_ctx *ac) {
         roads = NULL;
     }
 done:
-    for (size_t i = 0; i < SA_MAX_STEPS; i++) {
-        for (size_t j = 0; j < bk[i].n; j++) GEOSGeom_destroy_r(h, bk[i].lines[j]);
-        hl_free(bk[i].lines);
-    }
+    hl_free(segs);
     hl_table_destroy(roads);
     hl_table_destroy(polys);
     hl_route_ws_destroy(ws);

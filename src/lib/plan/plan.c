@@ -342,6 +342,9 @@ static hl_status parse_access(parse_state *st, struct fy_node *n) {
                         pl->n_service_area_kinds++;
                     }
                 }
+                /* an empty list means no service areas (not the default kinds) */
+                if (!rc && !pl->service_area_kinds && !(pl->service_area_kinds = hl_calloc(st->ctx, 1, sizeof(char *))))
+                    rc = hl_error(st->ctx, HL_E_NOMEM, "out of memory");
             }
         } else if (key_is(k, kl, "od_matrix")) rc = scalar_bool(st, v, "access.od_matrix", &pl->od_matrix);
         else if (key_is(k, kl, "od_cutoff_min")) rc = scalar_num(st, v, "access.od_cutoff_min", 0, 1440, &pl->od_cutoff_min);
@@ -555,11 +558,11 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
         goto done;
     }
     if (!plan->service_area_min) {
-        static const double def[] = {15, 30};
+        static const double def[] = {15, 30, 60};
         plan->service_area_min = hl_malloc(ctx, sizeof def);
         if (!plan->service_area_min) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory"); goto done; }
         memcpy(plan->service_area_min, def, sizeof def);
-        plan->n_service_area_min = 2;
+        plan->n_service_area_min = 3;
     }
     if (!plan->service_area_kinds) {
         static const char *def[] = {"health_centre", "county_hospital", "primary_school",
