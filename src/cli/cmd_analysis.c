@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <errno.h>
 
 #include "cli.h"
 #include "hl/analysis.h"
@@ -179,7 +181,13 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
             if (rc) goto fail;
         }
     }
-    if (args.tables_dir && (rc = hl_out_write_tables(cli.ctx, args.output, args.tables_dir))) goto fail;
+    if (args.tables_dir) {
+        if (mkdir(args.tables_dir, 0777) != 0 && errno != EEXIST) {
+            rc = hl_error(cli.ctx, HL_E_IO, "cannot create the tables folder %s: %s", args.tables_dir, strerror(errno));
+            goto fail;
+        }
+        if ((rc = hl_out_write_tables(cli.ctx, args.output, args.tables_dir))) goto fail;
+    }
     if (args.report) {
         hl_out_report_opts ro;
         hl_out_report_opts_init(&ro);

@@ -606,7 +606,72 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, unsigned 
     }
     rc = hl_io_polygonize_mask(ctx, mask, nx, ny, minx, maxy, c, wkb, wkb_size);
     hl_free(mask);
+    if (!rc && *wkb) {
+        /* The cell staircase has many vertices.  Simplifying with tolerance c
+           moves the boundary at most c outwards; shrinking the result by c
+           keeps it inside the reachable cells. */
+        GEOSContextHandle_t h = hl__geos(ctx);
+        GEOSGeometry *g = GEOSGeomFromWKB_buf_r(h, *wkb, *wkb_size);
+        GEOSGeometry *sg = g ? GEOSSimplify_r(h, g, c) : NULL;
+        GEOSGeometry *bg = sg ? GEOSBuffer_r(h, sg, -c, 2) : NULL;
+        if (bg && !GEOSisEmpty_r(h, bg)) {
+            size_t n2 = 0;
+            unsigned char *w2 = hl__geom_wkb(ctx, bg, &n2);
+            if (w2) {
+                unsigned char *copy = hl_malloc(ctx, n2);
+                if (copy) {
+                    memcpy(copy, w2, n2);
+                    hl_free(*wkb);
+                    *wkb = copy;
+                    *wkb_size = n2;
+                }
+                GEOSFree_r(h, w2);
+            }
+        }
+        if (g) GEOSGeom_destroy_r(h, g);
+        if (sg) GEOSGeom_destroy_r(h, sg);
+        if (bg) GEOSGeom_destroy_r(h, bg);
+    }
     return rc;
+}
+
+/* Parts of piece `pc` (threshold ti) not reached within threshold ti-1 on
+ * the same edge; pieces are ordered by threshold, edge, f0.  Up to 3 parts
+ * (the edge has at most 2 pieces per threshold). */
+static size_t band_parts(const hl_route_piece *pieces, size_t np, const hl_route_piece *pc, size_t ti,
+                         double parts[4][2]) {
+    double a = pc->f0, b = pc->f1;
+    size_t n = 0;
+    if (ti == 0) {
+        parts[0][0] = a;
+        parts[0][1] = b;
+        return 1;
+    }
+    size_t lo = 0, hi = np;
+    /* first piece at or after (ti-1, edge) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const hl_route_piece *m = &pieces[mid];
+        if (m->threshold < ti - 1 || (m->threshold == ti - 1 && m->edge < pc->edge)) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t p = lo; p < np && a < b; p++) {
+        const hl_route_piece *q = &pieces[p];
+        if (q->threshold != ti - 1 || q->edge != pc->edge) break;
+        if (q->f1 <= a || q->f0 >= b) continue;
+        if (q->f0 > a && n < 3) {
+            parts[n][0] = a;
+            parts[n][1] = q->f0;
+            n++;
+        }
+        a = q->f1 > a ? q->f1 : a;
+    }
+    if (a < b && n < 4) {
+        parts[n][0] = a;
+        parts[n][1] = b;
+        n++;
+    }
+    return n;
 }
 
 static hl_status service_areas(access_ctx *ac) {
@@ -628,6 +693,8 @@ static hl_status service_areas(access_ctx *ac) {
     double v_ms = plan->connector_speed_kmh / 3.6;
     sa_seg *segs = NULL;
     size_t n_segs = 0, cap_segs = 0;
+    GEOSGeometry **band = NULL; /* the reached road pieces of one band */
+    size_t n_band = 0, cap_band = 0;
     char buf[128];
     if (!nthr) return HL_OK;
     if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
@@ -636,7 +703,7 @@ static hl_status service_areas(access_ctx *ac) {
     if ((rc = hl_table_add_column(ctx, roads, "facility_id", HL_COL_TEXT, &r_f)) ||
         (rc = hl_table_add_column(ctx, roads, "kind", HL_COL_TEXT, &r_k)) ||
         (rc = hl_table_add_column(ctx, roads, "threshold_min", HL_COL_REAL, &r_t)) ||
-        (rc = hl_table_add_column(ctx, roads, "edge_id", HL_COL_INT, &r_e)) ||
+        (rc = hl_table_add_column(ctx, roads, "band_min", HL_COL_REAL, &r_e)) ||
         (rc = hl_table_add_column(ctx, polys, "facility_id", HL_COL_TEXT, &p_f)) ||
         (rc = hl_table_add_column(ctx, polys, "kind", HL_COL_TEXT, &p_k)) ||
         (rc = hl_table_add_column(ctx, polys, "threshold_min", HL_COL_REAL, &p_t)) ||
@@ -652,6 +719,14 @@ static hl_status service_areas(access_ctx *ac) {
         thr[i] = plan->service_area_min[i] * 60.0;
         if (thr[i] > maxthr) maxthr = thr[i];
     }
+    /* ascending, so that each band of service_area_roads is what a threshold
+       adds to the one below it */
+    for (size_t i = 1; i < nthr; i++)
+        for (size_t j = i; j > 0 && thr[j - 1] > thr[j]; j--) {
+            double t = thr[j];
+            thr[j] = thr[j - 1];
+            thr[j - 1] = t;
+        }
     if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) goto done;
     for (size_t k = 0; k < acc->n_kinds && !rc; k++) {
         const hl_kind_access *ka = &acc->kinds[k];
@@ -674,29 +749,33 @@ static hl_status service_areas(access_ctx *ac) {
                     uint32_t e = pc->edge, ne = net_edge[e];
                     double span, tu, tv;
                     double *xy = NULL;
-                    size_t nxy = 0, row, wsz = 0;
-                    unsigned char *wkb;
+                    size_t nxy = 0;
                     GEOSGeometry *line;
                     if (pc->threshold != ti || ne == HL_ROUTABLE_CONNECTOR) continue;
                     span = nto[e] - nfrom[e];
-                    if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + pc->f0 * span,
-                                                    nfrom[e] + pc->f1 * span, &xy, &nxy)))
-                        break;
-                    line = line_from_xy(h, xy, nxy);
-                    hl_free(xy);
-                    if (!line) {
-                        rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
-                        break;
+                    {
+                        /* the band: this piece less what the threshold below reached */
+                        double parts[4][2];
+                        size_t nparts = band_parts(pieces, np, pc, ti, parts);
+                        for (size_t q = 0; q < nparts && !rc; q++) {
+                            if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + parts[q][0] * span,
+                                                            nfrom[e] + parts[q][1] * span, &xy, &nxy)))
+                                break;
+                            line = line_from_xy(h, xy, nxy);
+                            hl_free(xy);
+                            xy = NULL;
+                            if (!line) {
+                                rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
+                                break;
+                            }
+                            if ((rc = hl_grow(ctx, (void **)&band, &cap_band, n_band + 1, sizeof *band))) {
+                                GEOSGeom_destroy_r(h, line);
+                                break;
+                            }
+                            band[n_band++] = line;
+                        }
+                        if (rc) break;
                     }
-                    wkb = hl__geom_wkb(ctx, line, &wsz);
-                    GEOSGeom_destroy_r(h, line);
-                    rc = hl_table_add_row(ctx, roads, wkb, wsz, &row);
-                    if (wkb) GEOSFree_r(h, wkb);
-                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
-                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
-                    if (rc) break;
-                    hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
-                    hl_table_set_int(roads, row, r_e, ne);
                     /* quarters of the piece, each with the reach left at its far end */
                     tu = time[efrom[e]];
                     tv = time[eto[e]];
@@ -729,6 +808,21 @@ static hl_status service_areas(access_ctx *ac) {
                         }
                         hl_free(xy);
                         xy = NULL;
+                    }
+                }
+                if (!rc && n_band) {
+                    GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, band, (unsigned)n_band);
+                    size_t wsz = 0, row;
+                    unsigned char *wkb = ml ? hl__geom_wkb(ctx, ml, &wsz) : NULL;
+                    n_band = 0; /* owned by ml now */
+                    rc = hl_table_add_row(ctx, roads, wkb, wsz, &row);
+                    if (wkb) GEOSFree_r(h, wkb);
+                    if (ml) GEOSGeom_destroy_r(h, ml);
+                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
+                    if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
+                    if (!rc) {
+                        hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
+                        hl_table_set_real(roads, row, r_e, thr[ti] / 60.0 - (ti ? thr[ti - 1] / 60.0 : 0));
                     }
                 }
                 if (!rc && n_segs) {
@@ -766,6 +860,8 @@ static hl_status service_areas(access_ctx *ac) {
         roads = NULL;
     }
 done:
+    for (size_t i = 0; i < n_band; i++) GEOSGeom_destroy_r(h, band[i]);
+    hl_free(band);
     hl_free(segs);
     hl_table_destroy(roads);
     hl_table_destroy(polys);

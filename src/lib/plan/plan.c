@@ -450,7 +450,7 @@ static void plan_defaults(hl_plan *p) {
     p->connector_speed_kmh = 5.0;
     p->max_snap_m = 2000.0;
     p->k_nearest = 1;
-    p->od_matrix = true;
+    p->od_matrix = false;
     p->od_cutoff_min = 60.0;
     p->small_component_nodes = 50;
     p->exclude_relocation = true;
