@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hl/io.h"
 #include "hl/out.h"
 
 static hl_ctx *volatile g_ctx;
@@ -55,6 +56,7 @@ bool hl_cli_start(hl_cli *cli, const char *command) {
         fprintf(stderr, "hinterland %s: error: out of memory\n", command);
         return false;
     }
+    hl_io_quiet();
     hl_ctx_set_log(cli->ctx, log_stderr, cli);
     hl_ctx_set_progress(cli->ctx, progress_stderr, cli);
     g_ctx = cli->ctx;

@@ -126,7 +126,10 @@ static hl_status write_output(hl_ctx *ctx, hl_analysis *an, const hl_plan *plan,
     }
     for (size_t i = 0; i < n; i++) tables[i] = hl_analysis_table(an, i);
     hl_log(ctx, HL_LOG_INFO, "writing %zu layers to %s", n, args->output);
-    if ((rc = hl_io_write_gpkg(ctx, hl_out_temp_path(of), hl_analysis_crs(an), tables, n))) goto fail;
+    if ((rc = hl_io_write_gpkg(ctx, hl_out_temp_path(of), hl_analysis_crs(an), tables, n))) {
+        hl_error_prefix(ctx, "writing %s (nothing was written; an earlier file there is untouched)", args->output);
+        goto fail;
+    }
     thr = hl_analysis_thresholds_json(ctx, an);
     hl_out_meta_init(&meta);
     meta.plan_yaml = plan->text;

@@ -249,7 +249,7 @@ static void test_duplicates_and_zero_length(void **state) {
     hl_ctx *ctx = hl_ctx_create();
     const double a[] = {0, 0, 10, 0}, r[] = {10, 0, 0, 0};
     const double z[] = {0, 0, 0, 0, 10, 5}, p[] = {3, 3, 3, 3}, one[] = {7, 7};
-    hl_road_line L[6] = {mkline(a, 2, 36, 0, 0, 0), mkline(a, 2, 50, 0, 0, 1), mkline(r, 2, 36, 0, 0, 2),
+    hl_road_line L[6] = {mkline(a, 2, 36, 0, 0, 0), mkline(a, 2, 36, 0, 0, 1), mkline(r, 2, 36, 0, 0, 2),
                          mkline(z, 3, 36, 0, 0, 3), mkline(p, 2, 36, 0, 0, 4), mkline(one, 1, 36, 0, 0, 5)};
     hl_network *net = build(ctx, L, 6, NULL);
     /* a twice: one dropped; its reverse kept as a parallel edge; z loses (0,0)-(0,0);
@@ -260,6 +260,20 @@ static void test_duplicates_and_zero_length(void **state) {
     assert_int_equal(st.n_duplicates, 1);
     assert_int_equal(st.n_zero_length, 2);
     assert_int_equal(st.n_lines_dropped, 2);
+    {
+        /* the same line at another speed or direction is a parallel edge, not a
+           duplicate: routing must be able to take the faster one.  36 km/h one-way
+           = 1 s along, closed against; 72 km/h two-way = 0.5 s both ways. */
+        hl_road_line L2[2] = {mkline(a, 2, 36, 1, 0, 0), mkline(a, 2, 72, 0, 0, 1)};
+        hl_network *n2 = build(ctx, L2, 2, NULL);
+        hl_net_stats s2;
+        assert_int_equal(hl_net_edge_count(n2), 2);
+        hl_net_stats_get(n2, &s2);
+        assert_int_equal(s2.n_duplicates, 0);
+        assert_float_equal(hl_net_edges_bwd_s(n2)[1], 0.5, EPS);
+        assert_true(isinf(hl_net_edges_bwd_s(n2)[0]));
+        hl_net_destroy(n2);
+    }
     hl_net_edge ed;
     hl_net_edge_get(net, 0, &ed);
     assert_int_equal(ed.road_index, 0); /* the first copy is kept */

@@ -82,7 +82,7 @@ static void test_options(void **state) {
     assert_true(p->node_crossings);
     assert_true(p->snap_main_network);
     assert_true(p->snap_tol_m == 0.5);
-    assert_int_equal(p->n_service_area_min, 3);
+    assert_int_equal(p->n_service_area_min, 2);
     assert_true(p->service_area_min[1] == 20.0);
     assert_int_equal(p->k_nearest, 3);
     assert_true(p->od_cutoff_min == 45.0);

@@ -113,6 +113,9 @@ uint64_t hl_ctx_alloc_count(const hl_ctx *ctx);
  * array stays valid on failure). */
 hl_status hl_grow(hl_ctx *ctx, void **arr, size_t *cap, size_t need, size_t elem);
 
+/* Whether the n bytes at s are well-formed UTF-8 (NUL bytes are allowed). */
+bool hl_utf8_valid(const char *s, size_t n);
+
 /* The library's version string ("0.1.0"). */
 const char *hl_version(void);
 

@@ -269,6 +269,11 @@ size_t hl_io_inventory_count(const hl_io_inventory *inv);
 /* Entry `i` (0-based), borrowed; valid until the inventory is destroyed. */
 const hl_io_layer_info *hl_io_inventory_get(const hl_io_inventory *inv, size_t i);
 
+/* Stop GDAL from printing its own warnings and errors on stderr (process
+ * wide).  Messages that matter reach the user through hl_ctx_errmsg and
+ * qa_issues. */
+void hl_io_quiet(void);
+
 /* ------------------------------------------------------------------ */
 /* Grids                                                               */
 /* ------------------------------------------------------------------ */

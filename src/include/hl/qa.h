@@ -41,6 +41,8 @@ size_t hl_qa_count_severity(const hl_qa *qa, hl_qa_severity sev);
 size_t hl_qa_count_code(const hl_qa *qa, const char *code);
 /* Finding i, borrowed. */
 const hl_qa_issue *hl_qa_get(const hl_qa *qa, size_t i);
+/* Replace the feature id of finding i (copied). */
+hl_status hl_qa_set_feature_id(hl_ctx *ctx, hl_qa *qa, size_t i, const char *feature_id);
 /* Sort by severity (errors first), layer, code, feature id, message. */
 void hl_qa_sort(hl_qa *qa);
 

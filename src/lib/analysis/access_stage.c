@@ -905,9 +905,20 @@ hl_status hl__stage_access(hl_analysis *a) {
             acc->origins.comp_nodes[i] = acc->origins.placed[i] ? pl[i].comp_n_nodes : 0;
         }
     }
-    if (n_placed < acc->origins.n)
-        hl_log(ctx, HL_LOG_WARN, "%zu of %zu villages are farther than %.0f m from every road and are unreachable",
-               acc->origins.n - n_placed, acc->origins.n, a->plan->max_snap_m);
+    {
+        const hl_place *pl = hl_placement_places(ac.orig_pl);
+        size_t far = 0, bad = 0;
+        for (size_t i = 0; i < acc->origins.n; i++) {
+            far += pl[i].status == HL_PLACE_TOO_FAR;
+            bad += pl[i].status == HL_PLACE_BAD_POINT;
+        }
+        if (far)
+            hl_log(ctx, HL_LOG_WARN, "%zu of %zu villages are farther than %.0f m from every road and are unreachable",
+                   far, acc->origins.n, a->plan->max_snap_m);
+        if (bad)
+            hl_log(ctx, HL_LOG_WARN, "%zu of %zu villages have no usable location and are left out", bad,
+                   acc->origins.n);
+    }
     sets[0] = ac.orig_pl;
     for (size_t k = 0; k < nk; k++) {
         hl_kind_access *ka = &acc->kinds[k];

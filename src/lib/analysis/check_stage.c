@@ -42,12 +42,12 @@ static hl_status duplicate_codes(hl_analysis *a, const hl_layer *L, const char *
         if (strcmp(refs[i].code, refs[i - 1].code)) continue;
         double x = 0, y = 0;
         bool has = hl_layer_point(L, refs[i].idx, &x, &y);
-        const char *nm = hl_layer_value(L, refs[i].idx, "name");
+        const char *nm0 = hl_layer_value(L, refs[i - 1].idx, "name"), *nm1 = hl_layer_value(L, refs[i].idx, "name");
         rc = hl_qa_add(ctx, a->qa, HL_QA_ERROR, "duplicate_code", hl_layer_role(L), hl_layer_source_name(L),
                        refs[i].code, has, x, y, NAN,
-                       "%s '%s' is used by more than one feature (fid %lld%s%s and fid %lld); give each its own code",
-                       field, refs[i].code, (long long)hl_layer_fid(L, refs[i - 1].idx), nm ? ", " : "", nm ? nm : "",
-                       (long long)hl_layer_fid(L, refs[i].idx));
+                       "%s '%s' is used by more than one feature (fid %lld%s%s and fid %lld%s%s); give each its own code",
+                       field, refs[i].code, (long long)hl_layer_fid(L, refs[i - 1].idx), nm0 ? " " : "", nm0 ? nm0 : "",
+                       (long long)hl_layer_fid(L, refs[i].idx), nm1 ? " " : "", nm1 ? nm1 : "");
     }
     hl_free(refs);
     return rc;

@@ -151,7 +151,34 @@ static hl_status load_layer(hl_ctx *ctx, hl_study *s, const hl_plan_layer *pl, h
     hl_log(ctx, HL_LOG_INFO, "reading %s%s%s from %s", pl->role, pl->kind ? "." : "", pl->kind ? pl->kind : "",
            pl->source);
     if ((rc = hl_layer_read(ctx, &src, s->crs, s->qa, out))) return rc;
+    if (hl_layer_count(*out) == 0) {
+        rc = hl_error(ctx, HL_E_DATA, "%s (role %s) has no features%s; check the layer%s", hl_layer_source_name(*out),
+                      pl->role, pl->where ? " after the where: filter" : "", pl->where ? " and the filter" : "");
+        hl_layer_destroy(*out);
+        *out = NULL;
+        return rc;
+    }
     if ((rc = bind_fields(ctx, s, *out, pl))) {
+        hl_layer_destroy(*out);
+        *out = NULL;
+        return rc;
+    }
+    /* findings made while reading name the fid: name the feature's id instead */
+    for (size_t q = 0; q < hl_qa_count(s->qa) && !rc; q++) {
+        const hl_qa_issue *is = hl_qa_get(s->qa, q);
+        char idb[128];
+        if (!is->feature_id || !is->source || strcmp(is->source, hl_layer_source_name(*out)) ||
+            strcmp(is->layer, pl->role))
+            continue;
+        for (size_t i = 0; i < hl_layer_count(*out); i++) {
+            char fb[32];
+            snprintf(fb, sizeof fb, "%lld", (long long)hl_layer_fid(*out, i));
+            if (strcmp(fb, is->feature_id)) continue;
+            rc = hl_qa_set_feature_id(ctx, s->qa, q, hl_layer_id(*out, i, idb, sizeof idb));
+            break;
+        }
+    }
+    if (rc) {
         hl_layer_destroy(*out);
         *out = NULL;
     }
@@ -276,7 +303,18 @@ hl_status hl_study_load(hl_ctx *ctx, const hl_plan *plan, const char *layers_dir
     s->plan = plan;
     s->qa = qa;
     if ((rc = hl_spec_set_load(ctx, layers_dir, &s->specs))) goto done;
-    if ((rc = hl_standard_load_for_set(ctx, s->specs, plan->standard, &s->standard))) {
+    {
+        /* a standard given as a file is relative to the plan, like the sources */
+        const char *std = plan->standard;
+        char *path = NULL;
+        size_t sl = strlen(std);
+        if (std[0] != '/' && (strchr(std, '/') || (sl > 5 && !strcmp(std + sl - 5, ".yaml"))) && plan->dir &&
+            strcmp(plan->dir, "."))
+            path = hl_sprintf(ctx, "%s/%s", plan->dir, std);
+        rc = hl_standard_load_for_set(ctx, s->specs, path ? path : std, &s->standard);
+        hl_free(path);
+    }
+    if (rc) {
         hl_error_prefix(ctx, "%s: standard '%s'", plan->path, plan->standard);
         goto done;
     }

@@ -446,7 +446,7 @@ hl_status hl_io_check_coords(hl_ctx *ctx, const hl_crs *crs, double minx, double
         else if (looks_lonlat(minx, miny, maxx, maxy))
             snprintf(diag, diag_size, "no CRS; coordinates look like lon/lat degrees (WGS 84 or CGCS2000, or GCJ-02 if the data came from AMap/Gaode/Tencent: the numbers cannot tell)");
         else
-            snprintf(diag, diag_size, "no CRS; coordinates look projected (x %.0f..%.0f, y %.0f..%.0f); the plan must give crs:",
+            snprintf(diag, diag_size, "no CRS; coordinates look projected (x %.6g..%.6g, y %.6g..%.6g); the plan must give crs:",
                      minx, maxx, miny, maxy);
         return HL_OK;
     }
@@ -461,7 +461,7 @@ hl_status hl_io_check_coords(hl_ctx *ctx, const hl_crs *crs, double minx, double
         } else if (!looks_lonlat(minx, miny, maxx, maxy)) {
             *ok = false;
             snprintf(diag, diag_size,
-                     "the CRS '%s' is geographic but the coordinates (x %.0f..%.0f, y %.0f..%.0f) are not degrees: they look projected; give the projected CRS with crs:",
+                     "the CRS '%s' is geographic but the coordinates (x %.6g..%.6g, y %.6g..%.6g) are not degrees: they look projected; give the projected CRS with crs:",
                      ci.name, minx, maxx, miny, maxy);
         }
         return HL_OK;
@@ -479,6 +479,15 @@ hl_status hl_io_check_coords(hl_ctx *ctx, const hl_crs *crs, double minx, double
         snprintf(diag, diag_size,
                  "eastings %.0f..%.0f lack the zone prefix that '%s' expects (false easting %.0f); declare the same CRS without zone prefix, central meridian %.0fE%s",
                  minx_m, maxx_m, ci.name, ci.false_easting_m, ci.central_meridian_deg, hint);
+        return HL_OK;
+    }
+    if (ci.transverse_mercator && ci.gk_zone_prefix == 0 && (minx_m > 1e8 || maxx_m > 1e8 || fabs(miny * unit) > 1e8)) {
+        /* far beyond any zone prefix (61 zones): not coordinates of this CRS */
+        *ok = false;
+        snprintf(diag, diag_size,
+                 "coordinates are far outside the CRS '%s' (eastings beyond 100,000 km): the data is damaged or in "
+                 "another unit; check the source",
+                 ci.name);
         return HL_OK;
     }
     if (ci.transverse_mercator && ci.gk_zone_prefix == 0 && minx_m > 1e6) {

@@ -1,5 +1,5 @@
-/* Turning a grid of marked cells into polygons with GDALPolygonize (used
- * for service-area polygons: the cells wholly within reach). */
+/* Grids to polygons with GDALPolygonize (service-area polygons: the cells wholly
+ * within reach), and process-wide GDAL settings. */
 #include "io/io_int.h"
 
 #include <cpl_conv.h>
@@ -77,4 +77,10 @@ done:
     if (vds) GDALClose(vds);
     if (rds) GDALClose(rds);
     return rc;
+}
+
+void hl_io_quiet(void) {
+    /* GDAL keeps the last message for CPLGetLastErrorMsg either way; our
+       errors quote it where it matters */
+    CPLSetErrorHandler(CPLQuietErrorHandler);
 }

@@ -45,6 +45,25 @@ static hl_status open_source(hl_ctx *ctx, const hl_layer_source *src, GDALDatase
     if (strncmp(src->path, "PG:", 3) && strncmp(src->path, "/vsi", 4) && stat(src->path, &sb) != 0)
         return hl_error(ctx, HL_E_IO, "%s (role %s): the file does not exist; check 'source:' in the plan",
                         src->path, src->role);
+    if (is_shapefile(src->path) && strlen(src->path) > 4 && strlen(src->path) < 4000) {
+        /* GDAL opens a .shp without its .dbf as a layer without fields, and
+           without its .shx not at all: name the missing part */
+        static const char *const parts[][2] = {{".dbf", ".DBF"}, {".shx", ".SHX"}};
+        char sib[4096];
+        size_t stem = strlen(src->path) - 4;
+        for (int k = 0; k < 2; k++) {
+            bool found = false;
+            for (int v = 0; v < 2 && !found; v++) {
+                snprintf(sib, sizeof sib, "%.*s%s", (int)stem, src->path, parts[k][v]);
+                found = stat(sib, &sb) == 0;
+            }
+            if (!found)
+                return hl_error(ctx, HL_E_FORMAT,
+                                "%s (role %s): the Shapefile's %s file is missing; copy the .shp, .shx, .dbf (and "
+                                ".prj, .cpg) together",
+                                src->path, src->role, parts[k][0]);
+        }
+    }
     if (src->encoding && src->encoding[0]) {
         snprintf(enc, sizeof enc, "%s", src->encoding);
         snprintf(how, how_size, "plan");
@@ -388,14 +407,29 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
     L->encoding = hl_strdup(ctx, enc);
     total = (uint64_t)OGR_L_GetFeatureCount(lyr, 0);
     OGR_L_ResetReading(lyr);
-    while ((feat = OGR_L_GetNextFeature(lyr)) != NULL) {
+    for (;;) {
+        CPLErrorReset();
+        feat = OGR_L_GetNextFeature(lyr);
+        if (CPLGetLastErrorType() >= CE_Failure) {
+            /* a truncated or damaged file: never go on with features missing */
+            rc = hl_error(ctx, HL_E_FORMAT, "%s (role %s): the file is damaged or truncated (read error near fid %lld: "
+                                            "%s); restore it from the original",
+                          srcname, src->role, feat ? (long long)OGR_F_GetFID(feat) : (long long)L->n,
+                          CPLGetLastErrorMsg());
+            if (feat) OGR_F_Destroy(feat);
+            goto done;
+        }
+        if (!feat) break;
         const char *why = NULL;
         GEOSGeometry *g = NULL;
         int64_t fid = OGR_F_GetFID(feat);
+        char fidbuf[32];
         if ((rc = hl_check_interrupt(ctx))) {
             OGR_F_Destroy(feat);
             goto done;
         }
+        /* the feature id is the fid until the study binds the id field */
+        snprintf(fidbuf, sizeof fidbuf, "%lld", (long long)fid);
         g = convert_geom(ctx, OGR_F_GetGeometryRef(feat), xf, src->want, &why);
         if (g && (layer_kind == HL_GEOM_POLYGON || layer_kind == HL_GEOM_LINE)) {
             char valid = GEOSisValid_r(h, g);
@@ -403,7 +437,7 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
                 char *reason = GEOSisValidReason_r(h, g);
                 GEOSGeometry *fixed = GEOSMakeValid_r(h, g);
                 if (qa)
-                    rc = hl_qa_add(ctx, qa, HL_QA_WARNING, "geom_invalid", src->role, srcname, NULL, false, 0, 0, NAN,
+                    rc = hl_qa_add(ctx, qa, HL_QA_WARNING, "geom_invalid", src->role, srcname, fidbuf, false, 0, 0, NAN,
                                    "feature fid %lld has an invalid polygon (%s); it was repaired with MakeValid for "
                                    "this run; fix it in the source",
                                    (long long)fid, reason ? reason : "?");
@@ -421,7 +455,7 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
         }
         if (!g) {
             n_bad++;
-            if (qa && (rc = hl_qa_add(ctx, qa, HL_QA_WARNING, "geom_unusable", src->role, srcname, NULL, false, 0, 0,
+            if (qa && (rc = hl_qa_add(ctx, qa, HL_QA_WARNING, "geom_unusable", src->role, srcname, fidbuf, false, 0, 0,
                                       NAN, "feature fid %lld %s; it is left out of the analysis", (long long)fid,
                                       why ? why : "has an unusable geometry"))) {
                 OGR_F_Destroy(feat);

@@ -107,3 +107,13 @@ static int cmp_issue(const void *pa, const void *pb) {
 void hl_qa_sort(hl_qa *qa) {
     if (qa && qa->n > 1) qsort(qa->items, qa->n, sizeof *qa->items, cmp_issue);
 }
+
+hl_status hl_qa_set_feature_id(hl_ctx *ctx, hl_qa *qa, size_t i, const char *feature_id) {
+    char *d;
+    if (i >= qa->n) return hl_error(ctx, HL_E_ARG, "no finding %zu", i);
+    d = hl_strdup(ctx, feature_id);
+    if (feature_id && !d) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    hl_free(qa->items[i].feature_id);
+    qa->items[i].feature_id = d;
+    return HL_OK;
+}

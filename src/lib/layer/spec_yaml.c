@@ -88,7 +88,25 @@ hl_status hl__yfile_open(hl_ctx *ctx, hl__arena *arena, const char *path, hl__yf
     yf->path = path;
     fp = fopen(path, "rb");
     if (!fp) return hl_error(ctx, HL_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    fclose(fp);
+    {
+        /* libfyaml 0.7 can loop on bytes that are not UTF-8: refuse them first */
+        char chunk[65536];
+        size_t got, carry = 0;
+        bool ok = true;
+        while (ok && (got = fread(chunk + carry, 1, sizeof chunk - carry, fp)) > 0) {
+            size_t n = carry + got, cut = n;
+            /* do not split a multi-byte sequence between chunks */
+            while (cut > 0 && n - cut < 3 && ((unsigned char)chunk[cut - 1] & 0xC0) == 0x80) cut--;
+            if (cut > 0 && ((unsigned char)chunk[cut - 1] & 0xC0) == 0xC0) cut--;
+            else cut = n;
+            if (memchr(chunk, '\0', cut) || !hl_utf8_valid(chunk, cut)) ok = false;
+            carry = n - cut;
+            memmove(chunk, chunk + cut, carry);
+        }
+        if (ok && carry && !hl_utf8_valid(chunk, carry)) ok = false;
+        fclose(fp);
+        if (!ok) return hl_error(ctx, HL_E_PLAN, "%s: not UTF-8 text; save it as UTF-8 (YAML)", path);
+    }
 
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL; /* collect, never print */

@@ -488,6 +488,30 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
     memcpy(plan->text, text, len);
     plan->text[len] = '\0';
 
+    /* libfyaml 0.7 can loop on bytes that are not UTF-8: refuse them first */
+    if (memchr(plan->text, '\0', len) || !hl_utf8_valid(plan->text, len)) {
+        rc = hl_error(ctx, HL_E_PLAN, "%s: the plan is not UTF-8 text; save it as UTF-8 (YAML)", st.origin);
+        goto done;
+    }
+    {
+        /* nothing but blanks and comments */
+        bool empty = true;
+        const char *q = plan->text;
+        while (*q && empty) {
+            while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') q++;
+            if (*q == '#') {
+                while (*q && *q != '\n') q++;
+            } else if (*q && strncmp(q, "---", 3)) {
+                empty = false;
+            } else if (*q) {
+                q += 3;
+            }
+        }
+        if (empty) {
+            rc = hl_error(ctx, HL_E_PLAN, "%s: the plan is empty; it needs at least 'layers:' (see README)", st.origin);
+            goto done;
+        }
+    }
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
     dcfg.output_fn = diag_output;
@@ -495,13 +519,19 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
     dcfg.colorize = false;
     diag = fy_diag_create(&dcfg);
     if (!diag) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory creating the YAML parser"); goto done; }
+    fy_diag_set_collect_errors(diag, true);
     memset(&pcfg, 0, sizeof pcfg);
-    pcfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING;
+    pcfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING | FYPCF_COLLECT_DIAG;
     pcfg.diag = diag;
     doc = fy_document_build_from_string(&pcfg, plan->text, len);
     if (!doc) {
-        rc = hl_error(ctx, HL_E_PLAN, "%s: not valid YAML: %s", st.origin,
-                      st.diag[0] ? st.diag : "syntax error");
+        void *dit = NULL;
+        struct fy_diag_error *e = fy_diag_errors_iterate(diag, &dit);
+        if (e)
+            rc = hl_error(ctx, HL_E_PLAN, "%s:%d:%d: not valid YAML: %s", st.origin, e->line + 1, e->column + 1,
+                          e->msg ? e->msg : "syntax error");
+        else
+            rc = hl_error(ctx, HL_E_PLAN, "%s: not valid YAML: %s", st.origin, st.diag[0] ? st.diag : "syntax error");
         goto done;
     }
     root = fy_document_root(doc);
