@@ -24,5 +24,11 @@ done
 [[ $(sqlite3 "$T/a/qinshui.gpkg" "select count(*) from township_summary") -eq 12 ]] || { echo "FAIL: township_summary rows"; fail=1; }
 # the two natural villages the generator put more than 2 km from any road are unreachable
 [[ $(sqlite3 "$T/a/qinshui.gpkg" "select count(*) from qa_issues where code='beyond_snap' and layer='natural_villages'") -eq 2 ]] || { echo "FAIL: beyond_snap count"; fail=1; }
+# the real clients: QGIS loads every layer styled with its aliases and renders a map;
+# Chromium shows the report offline without console errors (each says SKIPPED when absent)
+out=$(/usr/bin/python3 "$SRC/scripts/test_qgis.py" "$T/a/qinshui.gpkg" "$T/qgis.png" "$T/a/qinshui.qgs" 2>&1) || { echo "FAIL: QGIS client test"; echo "$out" | tail -20; fail=1; }
+echo "$out" | grep -E "SKIPPED|passed" | head -3
+out=$(bash "$SRC/scripts/test_report_chromium.sh" "$T/a/report.html" "$T/report.png" 2>&1) || { echo "FAIL: Chromium client test"; echo "$out" | tail -20; fail=1; }
+echo "$out" | grep -E "SKIPPED|passed" | head -3
 [[ $fail -eq 0 ]] && echo "sample_run: the sample runs end to end, byte-identical twice"
 exit $fail

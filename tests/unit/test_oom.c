@@ -130,6 +130,10 @@ static void oom_loop_n(const char *name, oom_op op, oom_result *res, uint64_t de
     hl_ctx *ctx = hl_ctx_create();
     bool all = getenv("HL_OOM_ALL") && getenv("HL_OOM_ALL")[0] == '1';
     uint64_t first_ignored = 0;
+    /* HL_OOM_SAMPLES=N: at most about N failing runs per path (valgrind pass) */
+    if (getenv("HL_OOM_SAMPLES") && atoi(getenv("HL_OOM_SAMPLES")) > 0 &&
+        (uint64_t)atoi(getenv("HL_OOM_SAMPLES")) < dense)
+        dense = (uint64_t)atoi(getenv("HL_OOM_SAMPLES"));
     char other_msg[512] = "";
     hl_status rc;
     memset(res, 0, sizeof *res);
