@@ -1,0 +1,148 @@
+/* Unit tests for the geom module (point-in-polygon and nearest-feature
+ * indexes over a layer), the QA list and result tables.  Expected values are
+ * worked out by hand from the coordinates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/core_int.h"
+#include "geom/geom_int.h"
+#include "hl/qa.h"
+#include "hl/table.h"
+#include "layer/layer_int.h"
+
+static GEOSGeometry *wkt(hl_ctx *ctx, const char *text) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, text);
+    GEOSWKTReader_destroy_r(h, r);
+    return g;
+}
+
+/* Two unit squares side by side and one overlapping both. */
+static hl_layer *squares(hl_ctx *ctx) {
+    const char *names[] = {"code"};
+    hl_layer *L = NULL;
+    const char *v0[] = {"A"}, *v1[] = {"B"}, *v2[] = {"C"};
+    assert_int_equal(hl__layer_create(ctx, "villages", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
+    assert_int_equal(hl__layer_append(ctx, L, 10, wkt(ctx, "POLYGON((0 0,10 0,10 10,0 10,0 0))"), v0), HL_OK);
+    assert_int_equal(hl__layer_append(ctx, L, 11, wkt(ctx, "POLYGON((10 0,20 0,20 10,10 10,10 0))"), v1), HL_OK);
+    assert_int_equal(hl__layer_append(ctx, L, 12, wkt(ctx, "POLYGON((5 5,15 5,15 15,5 15,5 5))"), v2), HL_OK);
+    assert_int_equal(hl__layer_append(ctx, L, 13, NULL, v2), HL_OK); /* no geometry */
+    return L;
+}
+
+static void test_polyindex(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_layer *L = squares(ctx);
+    hl_polyindex *ix = NULL;
+    assert_int_equal(hl_polyindex_create(ctx, L, &ix), HL_OK);
+    assert_int_equal(hl_polyindex_find(ix, 2, 2), 0);
+    assert_int_equal(hl_polyindex_find(ix, 18, 2), 1);
+    /* (7,7) is in A and C: the lowest index wins */
+    assert_int_equal(hl_polyindex_find(ix, 7, 7), 0);
+    /* (12,12) only in C */
+    assert_int_equal(hl_polyindex_find(ix, 12, 12), 2);
+    /* on the shared edge x=10, y=2: covered by A and B -> A */
+    assert_int_equal(hl_polyindex_find(ix, 10, 2), 0);
+    assert_int_equal(hl_polyindex_find(ix, 30, 30), SIZE_MAX);
+    hl_polyindex_destroy(ix);
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
+static void test_nearindex(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_layer *L = squares(ctx);
+    hl_nearindex *ix = NULL;
+    size_t f;
+    bool keep[4] = {false, true, false, true};
+    assert_int_equal(hl_nearindex_create(ctx, L, NULL, &ix), HL_OK);
+    /* (25,5) is 5 from B's edge x=20; C's nearest point (15,5) is 10 away */
+    assert_true(fabs(hl_nearindex_distance(ix, 25, 5, &f) - 5.0) < 1e-12);
+    assert_int_equal(f, 1);
+    /* (18,18): to C's corner (15,15) sqrt(18) */
+    assert_true(fabs(hl_nearindex_distance(ix, 18, 18, &f) - sqrt(18.0)) < 1e-12);
+    assert_int_equal(f, 2);
+    hl_nearindex_destroy(ix);
+    /* only B kept: from (-3,5) the distance is 13 */
+    assert_int_equal(hl_nearindex_create(ctx, L, keep, &ix), HL_OK);
+    assert_true(fabs(hl_nearindex_distance(ix, -3, 5, &f) - 13.0) < 1e-12);
+    assert_int_equal(f, 1);
+    hl_nearindex_destroy(ix);
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
+static void test_layer_values_and_points(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_layer *L = squares(ctx);
+    double x, y;
+    char buf[32];
+    assert_int_equal(hl_layer_bind(ctx, L, "id", "code"), HL_OK);
+    assert_string_equal(hl_layer_id(L, 1, buf, sizeof buf), "B");
+    assert_int_equal(hl_layer_bind(ctx, L, "population", "nope"), HL_E_DATA);
+    assert_non_null(strstr(hl_ctx_errmsg(ctx), "code")); /* lists the fields */
+    /* a polygon's representative point lies inside it */
+    assert_true(hl_layer_point(L, 0, &x, &y));
+    assert_true(x > 0 && x < 10 && y > 0 && y < 10);
+    assert_false(hl_layer_point(L, 3, &x, &y));
+    assert_false(hl_layer_has_geom(L, 3));
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
+static void test_qa_order(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_qa *qa = NULL;
+    assert_int_equal(hl_qa_create(ctx, &qa), HL_OK);
+    assert_int_equal(hl_qa_add(ctx, qa, HL_QA_WARNING, "b", "roads", NULL, "10", false, 0, 0, NAN, "w10"), HL_OK);
+    assert_int_equal(hl_qa_add(ctx, qa, HL_QA_WARNING, "b", "roads", NULL, "9", false, 0, 0, NAN, "w9"), HL_OK);
+    assert_int_equal(hl_qa_add(ctx, qa, HL_QA_ERROR, "a", "villages", NULL, "1", true, 1, 2, 3.0, "e"), HL_OK);
+    hl_qa_sort(qa);
+    /* errors first; then by layer, code and numeric id (9 before 10) */
+    assert_string_equal(hl_qa_get(qa, 0)->message, "e");
+    assert_string_equal(hl_qa_get(qa, 1)->message, "w9");
+    assert_string_equal(hl_qa_get(qa, 2)->message, "w10");
+    assert_int_equal(hl_qa_count_severity(qa, HL_QA_WARNING), 2);
+    assert_int_equal(hl_qa_count_code(qa, "b"), 2);
+    hl_qa_destroy(qa);
+    hl_ctx_destroy(ctx);
+}
+
+static void test_table(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_table *t = NULL;
+    size_t ci, cr, ct, row;
+    assert_int_equal(hl_table_create(ctx, "t", HL_GEOM_NONE, &t), HL_OK);
+    assert_int_equal(hl_table_add_column(ctx, t, "n", HL_COL_INT, &ci), HL_OK);
+    assert_int_equal(hl_table_add_column(ctx, t, "x", HL_COL_REAL, &cr), HL_OK);
+    assert_int_equal(hl_table_add_column(ctx, t, "s", HL_COL_TEXT, &ct), HL_OK);
+    assert_int_equal(hl_table_add_column(ctx, t, "s", HL_COL_TEXT, NULL), HL_E_ARG); /* twice */
+    assert_int_equal(hl_table_add_row(ctx, t, NULL, 0, &row), HL_OK);
+    hl_table_set_int(t, row, ci, 42);
+    hl_table_set_real(t, row, cr, INFINITY); /* non-finite is null */
+    assert_int_equal(hl_table_set_text(ctx, t, row, ct, "村"), HL_OK);
+    assert_int_equal(hl_table_int(t, row, ci), 42);
+    assert_true(hl_table_is_null(t, row, cr));
+    assert_string_equal(hl_table_text(t, row, ct), "村");
+    assert_int_equal(hl_table_add_column(ctx, t, "late", HL_COL_INT, NULL), HL_E_ARG); /* after rows */
+    hl_table_destroy(t);
+    hl_ctx_destroy(ctx);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_layer_values_and_points),
+        cmocka_unit_test(test_qa_order),     cmocka_unit_test(test_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
