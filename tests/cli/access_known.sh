@@ -63,6 +63,14 @@ V3 clinic C1 72.000000 100.000000"
 expect "select printf('%.3f %.3f', origin_snap_m, facility_snap_m) from nearest_facility where origin_id='V2' and kind='clinic'" "100.000 50.000"
 expect "select count(*) from qa_issues where code='beyond_snap' and feature_id='V4'" "1"
 expect "select count(*) from nearest_facility where origin_id='V4'" "0"
+# 2SFCA by hand: C1 is within 30 min of V1, V2, V3 (318, 273, 72 s), people 100+200+300 = 600,
+# supply 1 (no capacity field): R = 1/600, and each of them gets 1/600 per person = 1.666667 per 1000.
+expect "select origin_id||' '||printf('%.6f',sfca2_per1000)||' '||printf('%.6f',e2sfca_per1000)||' '||n_within_30min from accessibility where kind='clinic' order by origin_id" \
+"V1 1.666667 1.666667 1.0
+V2 1.666667 1.666667 1.0
+V3 1.666667 1.666667 1.0"
+# catchments: V1, V2 and V3 are allocated to C1 (the only clinic)
+expect "select facility_id||' '||n_origins||' '||population from catchments where kind='clinic'" "C1 3 600.0"
 # exit code for an existing output without --force: 8, and the file is untouched
 before=$(md5sum "$T/out.gpkg")
 set +e; "$HL" access "$T/plan.yaml" -o "$T/out.gpkg" -q 2>/dev/null; rc=$?; set -e

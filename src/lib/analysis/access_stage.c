@@ -966,6 +966,8 @@ hl_status hl__stage_access(hl_analysis *a) {
     if ((rc = own_seat_times(&ac))) goto done;
     if ((rc = nearest_table(&ac))) goto done;
     if ((rc = od_table(&ac))) goto done;
+    hl_log(ctx, HL_LOG_INFO, "accessibility measures and catchments");
+    if ((rc = hl__access_measures(a, ac.g, ac.rt))) goto done;
     hl_log(ctx, HL_LOG_INFO, "service areas at %zu thresholds", a->plan->n_service_area_min);
     rc = service_areas(&ac);
 done:

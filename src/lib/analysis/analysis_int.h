@@ -83,6 +83,8 @@ const hl_kind_access *hl__access_kind(const hl_access *acc, const char *kind);
 hl_status hl__stage_check(hl_analysis *a);
 hl_status hl__stage_network(hl_analysis *a);
 hl_status hl__stage_access(hl_analysis *a);
+/* Accessibility measures and catchments on the access stage's graph (measures_stage.c). */
+hl_status hl__access_measures(hl_analysis *a, const hl_graph *g, const hl_routable *rt);
 /* The coverage stage: indicators, roll-ups and gaps (analysis/coverage*.c). */
 hl_status hl__stage_coverage(hl_analysis *a);
 
