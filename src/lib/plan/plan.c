@@ -545,6 +545,15 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
         struct fy_node *v = fy_node_pair_value(p);
         if (key_is(k, kl, "crs")) rc = scalar_dup(&st, v, "crs", &plan->crs);
         else if (key_is(k, kl, "standard")) rc = scalar_dup(&st, v, "standard", &plan->standard);
+        else if (key_is(k, kl, "divisions")) {
+            char *d = NULL;
+            rc = scalar_dup(&st, v, "divisions", &d);
+            if (!rc) {
+                plan->divisions = resolve_path(&st, d);
+                if (!plan->divisions) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+            }
+            hl_free(d);
+        }
         else if (key_is(k, kl, "layers")) rc = parse_layers(&st, v);
         else if (key_is(k, kl, "speeds_kmh")) {
             void *sit = NULL;
@@ -574,7 +583,7 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
         else if (key_is(k, kl, "thresholds")) rc = parse_thresholds(&st, v, &cap_over);
         else
             rc = plan_err(&st, fy_node_pair_key(p),
-                          "unknown key '%.*s' (known: crs, standard, layers, speeds_kmh, access, network, "
+                          "unknown key '%.*s' (known: crs, standard, divisions, layers, speeds_kmh, access, network, "
                           "node_crossings, snap, eligibility, thresholds)", (int)kl, k ? k : "?");
         if (rc) goto done;
     }
@@ -688,6 +697,7 @@ void hl_plan_destroy(hl_plan *plan) {
     hl_free(plan->text);
     hl_free(plan->crs);
     hl_free(plan->standard);
+    hl_free(plan->divisions);
     hl_free(plan);
 }
 
