@@ -30,5 +30,11 @@ out=$(/usr/bin/python3 "$SRC/scripts/test_qgis.py" "$T/a/qinshui.gpkg" "$T/qgis.
 echo "$out" | grep -E "SKIPPED|passed" | head -3
 out=$(bash "$SRC/scripts/test_report_chromium.sh" "$T/a/report.html" "$T/report.png" 2>&1) || { echo "FAIL: Chromium client test"; echo "$out" | tail -20; fail=1; }
 echo "$out" | grep -E "SKIPPED|passed" | head -3
+# Shapefile export, UTF-8 and GBK: QGIS reads the Chinese names exactly as in the GeoPackage
+for enc in UTF-8 GBK; do
+  "$HL" export "$T/a/qinshui.gpkg" --format "ESRI Shapefile" --encoding $enc -o "$T/shp-$enc" -q || { echo "FAIL: export $enc"; fail=1; }
+  out=$(/usr/bin/python3 "$SRC/scripts/test_qgis_shp.py" "$T/a/qinshui.gpkg" "$T/shp-$enc" 2>&1) || { echo "FAIL: QGIS on the $enc Shapefiles"; echo "$out" | tail; fail=1; }
+  echo "$enc: $(echo "$out" | grep -E "SKIPPED|passed" | head -1)"
+done
 [[ $fail -eq 0 ]] && echo "sample_run: the sample runs end to end, byte-identical twice"
 exit $fail
