@@ -417,6 +417,9 @@ static void test_gaps(void **state) {
     real_is(g, 1, "shortfall", 500);
     assert_string_equal(hl_table_text(g, 1, col(g, "unit")), "m");
     assert_non_null(strstr(hl_table_text(g, 1, col(g, "reason")), "2.5 km"));
+    /* the reason in Chinese for the bureau, and in English */
+    assert_non_null(strstr(hl_table_text(g, 1, col(g, "reason")), "步行至最近公交站 2.5 km"));
+    assert_non_null(strstr(hl_table_text(g, 1, col(g, "reason_en")), "2.5 km walk to the nearest bus stop"));
     /* then V2: ROAD-02, ROAD-04, DIG-02; then N3: WAT-03, EDU-01 (2 min over 40), LC-01 */
     assert_string_equal(hl_table_text(g, 2, col(g, "indicator")), "ROAD-02");
     assert_string_equal(hl_table_text(g, 6, col(g, "id")), "N3");

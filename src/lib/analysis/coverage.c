@@ -18,41 +18,42 @@ typedef struct cov_def {
     const char *unit;
     bool is_time, higher_better, pop_share;
     const char *reason; /* %s value, %s rule */
+    const char *reason_zh; /* the same in Chinese */
 } cov_def;
 
 static const cov_def DEFS[] = {
     {"ROAD-01", COV_ORIGIN, "m", false, false, false,
-     "%s from the nearest hardened road connected to the township seat (rule: within %s)"},
+     "%s from the nearest hardened road connected to the township seat (rule: within %s)", "距连通乡镇驻地的硬化路 %s（标准：%s 以内）"},
     {"ROAD-02", COV_VILLAGE, "m", false, false, false,
-     "village point %s from the nearest hardened road connected to the township seat (rule: within %s)"},
+     "village point %s from the nearest hardened road connected to the township seat (rule: within %s)", "村委会距连通乡镇驻地的硬化路 %s（标准：%s 以内）"},
     {"ROAD-03", COV_TOWNSHIP, "m", false, false, false,
-     "township seat %s from a class-III or better road connected to the county seat (rule: within %s)"},
-    {"ROAD-04", COV_VILLAGE, "m", false, false, false, "village point %s from a graded road (rule: within %s)"},
-    {"ROAD-06", COV_ORIGIN, "m", false, false, true, "%s from the nearest all-season road (rule: within %s)"},
-    {"SYS-01", COV_ORIGIN, "min", true, false, true, "%s to the own township seat (rule: at most %s)"},
-    {"SYS-02", COV_ORIGIN, "min", true, false, true, "%s to the county seat (rule: at most %s)"},
-    {"BUS-01", COV_VILLAGE, "m", false, false, false, "%s walk to the nearest bus stop (rule: at most %s)"},
+     "township seat %s from a class-III or better road connected to the county seat (rule: within %s)", "乡镇驻地距连通县城的三级及以上公路 %s（标准：%s 以内）"},
+    {"ROAD-04", COV_VILLAGE, "m", false, false, false, "village point %s from a graded road (rule: within %s)", "村委会距等级公路 %s（标准：%s 以内）"},
+    {"ROAD-06", COV_ORIGIN, "m", false, false, true, "%s from the nearest all-season road (rule: within %s)", "距全天候道路 %s（标准：%s 以内）"},
+    {"SYS-01", COV_ORIGIN, "min", true, false, true, "%s to the own township seat (rule: at most %s)", "至本乡镇驻地 %s（标准：不超过 %s）"},
+    {"SYS-02", COV_ORIGIN, "min", true, false, true, "%s to the county seat (rule: at most %s)", "至县城 %s（标准：不超过 %s）"},
+    {"BUS-01", COV_VILLAGE, "m", false, false, false, "%s walk to the nearest bus stop (rule: at most %s)", "步行至最近公交站 %s（标准：不超过 %s）"},
     {"WAT-01", COV_ORIGIN, "m", false, false, true,
-     "no in-house tap water: %s from a tap-water service area or pipe (rule: within %s)"},
+     "no in-house tap water: %s from a tap-water service area or pipe (rule: within %s)", "未通自来水入户：距入户供水区或管网 %s（标准：%s 以内）"},
     {"WAT-02", COV_ORIGIN, "m", false, false, true,
-     "no centralised supply: %s from a service area or pipe (rule: within %s)"},
+     "no centralised supply: %s from a service area or pipe (rule: within %s)", "未纳入集中供水：距供水区或管网 %s（标准：%s 以内）"},
     {"WAT-03", COV_ORIGIN, "m", false, false, true,
-     "not served by a large-scale works: %s from its service area or pipes (rule: within %s)"},
+     "not served by a large-scale works: %s from its service area or pipes (rule: within %s)", "未纳入规模化供水：距其供水区或管网 %s（标准：%s 以内）"},
     {"ENV-02", COV_ORIGIN, "m", false, false, false,
-     "%s from a garbage point linked to a transfer station (rule: within %s)"},
-    {"HLT-01", COV_VILLAGE, "count", false, true, false, "%s village clinics in the village (rule: at least %s)"},
-    {"HLT-02", COV_ORIGIN, "min", true, false, true, "%s to the nearest clinic or health centre (rule: at most %s)"},
-    {"HLT-04", COV_ORIGIN, "min", true, false, true, "%s to the county hospital (rule: at most %s)"},
-    {"EDU-01", COV_ORIGIN, "min", true, false, true, "%s walk to the nearest primary school (rule: at most %s)"},
+     "%s from a garbage point linked to a transfer station (rule: within %s)", "距连通转运站的垃圾收集点 %s（标准：%s 以内）"},
+    {"HLT-01", COV_VILLAGE, "count", false, true, false, "%s village clinics in the village (rule: at least %s)", "村内村卫生室 %s 个（标准：至少 %s 个）"},
+    {"HLT-02", COV_ORIGIN, "min", true, false, true, "%s to the nearest clinic or health centre (rule: at most %s)", "至最近村卫生室或卫生院 %s（标准：不超过 %s）"},
+    {"HLT-04", COV_ORIGIN, "min", true, false, true, "%s to the county hospital (rule: at most %s)", "至县级医院 %s（标准：不超过 %s）"},
+    {"EDU-01", COV_ORIGIN, "min", true, false, true, "%s walk to the nearest primary school (rule: at most %s)", "步行至最近小学 %s（标准：不超过 %s）"},
     {"OLD-01", COV_TOWNSHIP, "count", false, true, false,
-     "%s comprehensive elderly-care institutions in the township (rule: at least %s)"},
-    {"DIG-02", COV_VILLAGE, "share", false, true, false, "%s of the village area has 5G (rule: at least %s)"},
+     "%s comprehensive elderly-care institutions in the township (rule: at least %s)", "乡镇内综合养老机构 %s 个（标准：至少 %s 个）"},
+    {"DIG-02", COV_VILLAGE, "share", false, true, false, "%s of the village area has 5G (rule: at least %s)", "5G覆盖村域面积 %s（标准：至少 %s）"},
     {"LC-01", COV_ORIGIN, "count", false, false, true,
-     "%s village life-circle kinds missing within the walking time (rule: %s missing)"},
+     "%s village life-circle kinds missing within the walking time (rule: %s missing)", "步行时间内缺少村级生活圈设施 %s 类（标准：缺 %s 类）"},
     {"LC-02", COV_ORIGIN, "count", false, false, true,
-     "%s township life-circle kinds missing within the driving time (rule: %s missing)"},
-    {"IND-01", COV_ORIGIN, "count", false, true, true, "%s industry bases within commuting time (rule: at least %s)"},
-    {"IND-02", COV_VILLAGE, "share", false, true, false, "%s of the village area in agricultural bases (%s)"},
+     "%s township life-circle kinds missing within the driving time (rule: %s missing)", "车行时间内缺少乡集镇生活圈设施 %s 类（标准：缺 %s 类）"},
+    {"IND-01", COV_ORIGIN, "count", false, true, true, "%s industry bases within commuting time (rule: at least %s)", "通勤时间内产业基地 %s 个（标准：至少 %s 个）"},
+    {"IND-02", COV_VILLAGE, "share", false, true, false, "%s of the village area in agricultural bases (%s)", "农业基地占村域面积 %s（%s）"},
 };
 #define N_DEFS (sizeof DEFS / sizeof DEFS[0])
 
@@ -315,6 +316,7 @@ static hl_status register_all(cov *c) {
         ind->higher_better = DEFS[i].higher_better;
         ind->pop_share = DEFS[i].pop_share;
         ind->reason = DEFS[i].reason;
+        ind->reason_zh = DEFS[i].reason_zh;
     }
     return rc;
 }

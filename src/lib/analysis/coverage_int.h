@@ -28,6 +28,7 @@ typedef struct cov_ind {
     bool computed;      /* false: skipped (input missing); all NULL */
     double threshold;   /* the rule's threshold in `unit` (NAN: none) */
     const char *reason; /* printf format for a failing unit, one %s (the value text) */
+    const char *reason_zh; /* the same in Chinese */
     double *value;      /* per unit, NAN = null, INFINITY = unreachable */
     signed char *meets; /* per unit: 1, 0, COV_NULL (not eligible / not computable) */
     double *weight;     /* per unit population weight (NULL = the unit's population) */

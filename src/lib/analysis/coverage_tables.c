@@ -470,7 +470,7 @@ static hl_status gap_row(cov *c, hl_table *t, const gap *g, size_t rank) {
     double x = NAN, y = NAN, val = ind->value[u];
     bool has = false;
     unsigned char *wkb;
-    char nb[128], vb[128], a[64], b[64], reason[512];
+    char nb[128], vb[128], a[64], b[64], reason[512], reason_zh[512];
     hl_status rc;
     if (lv == COV_ORIGIN) {
         has = c->acc->origins.has_xy[u];
@@ -485,9 +485,12 @@ static hl_status gap_row(cov *c, hl_table *t, const gap *g, size_t rank) {
         fmt_value(ind->unit, val, a, sizeof a);
         fmt_value(ind->unit, ind->threshold, b, sizeof b);
         snprintf(reason, sizeof reason, ind->reason, a, b);
+        snprintf(reason_zh, sizeof reason_zh, ind->reason_zh, a, b);
     } else {
+        bool placed = lv == COV_ORIGIN && c->acc->origins.placed[u];
         snprintf(reason, sizeof reason, "not reachable on the road network (placed: %s)",
-                 lv == COV_ORIGIN && c->acc->origins.placed[u] ? "yes, but no path" : "no");
+                 placed ? "yes, but no path" : "no");
+        snprintf(reason_zh, sizeof reason_zh, "%s", placed ? "路网上无可达路径" : "距道路过远，无法接入路网");
     }
     wkb = has ? hl__point_wkb(c->ctx, x, y, &wsz) : NULL;
     rc = hl_table_add_row(c->ctx, t, wkb, wsz, &row);
@@ -502,7 +505,8 @@ static hl_status gap_row(cov *c, hl_table *t, const gap *g, size_t rank) {
                                 v < c->n_unit[COV_VILLAGE] ? hl_layer_id(c->s->villages, v, vb, sizeof vb) : NULL)) ||
         (rc = hl_table_set_text(c->ctx, t, row, 4,
                                 tw < c->n_unit[COV_TOWNSHIP] ? hl_layer_value(c->s->townships, tw, "name") : NULL)) ||
-        (rc = hl_table_set_text(c->ctx, t, row, 5, ind->id)) || (rc = hl_table_set_text(c->ctx, t, row, 7, reason)) ||
+        (rc = hl_table_set_text(c->ctx, t, row, 5, ind->id)) || (rc = hl_table_set_text(c->ctx, t, row, 7, reason_zh)) ||
+        (rc = hl_table_set_text(c->ctx, t, row, 10, reason)) ||
         (rc = hl_table_set_text(c->ctx, t, row, 9, ind->unit)))
         return rc;
     hl_table_set_real(t, row, 6, g->pop);
@@ -513,14 +517,15 @@ static hl_status gap_row(cov *c, hl_table *t, const gap *g, size_t rank) {
 
 static hl_status gaps(cov *c) {
     static const char *cols[] = {"rank",      "id",         "name",   "village_code", "township_name",
-                                 "indicator", "population", "reason", "shortfall",    "unit"};
+                                 "indicator", "population", "reason", "shortfall",    "unit", "reason_en"};
     static const hl_col_type types[] = {HL_COL_INT,  HL_COL_TEXT, HL_COL_TEXT, HL_COL_TEXT, HL_COL_TEXT,
-                                        HL_COL_TEXT, HL_COL_REAL, HL_COL_TEXT, HL_COL_REAL, HL_COL_TEXT};
+                                        HL_COL_TEXT, HL_COL_REAL, HL_COL_TEXT, HL_COL_REAL, HL_COL_TEXT,
+                                        HL_COL_TEXT};
     gap *g = NULL;
     size_t n = 0, cap = 0;
     hl_table *t = NULL;
     hl_status rc = hl_table_create(c->ctx, "gaps", HL_GEOM_POINT, &t);
-    for (size_t j = 0; j < 10 && !rc; j++)
+    for (size_t j = 0; j < sizeof cols / sizeof cols[0] && !rc; j++)
         rc = hl_table_add_column(c->ctx, t, cols[j], types[j], NULL);
     for (size_t k = 0; k < c->n_ind && !rc; k++)
         for (size_t u = 0; u < c->n_unit[c->ind[k].level] && !rc; u++) {

@@ -257,15 +257,21 @@ static hl_status data_json(rep *r, const hl_out_report_opts *o, const char *gpkg
         hl__sb_add(b, "[]");
     if (rc) goto done;
     /* gaps */
-    static const char *const gap_cols[] = {"rank", "name", "township_name", "village_code", "indicator", "population",
-                                           "reason", "shortfall", "unit"};
+    static const char *const gap_cols_zh[] = {"rank", "name", "township_name", "village_code", "indicator",
+                                              "population", "reason", "shortfall", "unit"};
+    static const char *const gap_cols_en[] = {"rank", "name", "township_name", "village_code", "indicator",
+                                              "population", "reason_en", "shortfall", "unit"};
+    /* the gap reasons come in Chinese (reason) and English (reason_en) */
+    const char *const *gap_cols =
+        o->lang && !strcmp(o->lang, "en") && layer(r, "gaps") && has_col(layer(r, "gaps"), "reason_en") ? gap_cols_en
+                                                                                                     : gap_cols_zh;
     hl__sb_add(b, ",\n\"gap_titles\":");
-    if ((rc = aliases_json(r, layer(r, "gaps"), gap_cols, sizeof gap_cols / sizeof *gap_cols))) goto done;
+    if ((rc = aliases_json(r, layer(r, "gaps"), gap_cols, sizeof gap_cols_zh / sizeof *gap_cols_zh))) goto done;
     hl__sb_add(b, ",\n\"gaps\":");
     if ((l = layer(r, "gaps"))) {
         char lim[64];
         snprintf(lim, sizeof lim, "ORDER BY %s LIMIT %zu", has_col(l, "rank") ? "\"rank\"" : "rowid", o->top_gaps);
-        rc = table_json(r, l, gap_cols, sizeof gap_cols / sizeof *gap_cols, NULL, lim);
+        rc = table_json(r, l, gap_cols, sizeof gap_cols_zh / sizeof *gap_cols_zh, NULL, lim);
     } else {
         hl__sb_add(b, "[]");
     }
