@@ -538,16 +538,54 @@ static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_
     return cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
 }
 
-static double seg_dist2(const sa_seg *s, double px, double py) {
-    double dx = s->x1 - s->x0, dy = s->y1 - s->y0, t = 0, l2 = dx * dx + dy * dy, qx, qy;
-    if (l2 > 0) {
-        t = ((px - s->x0) * dx + (py - s->y0) * dy) / l2;
-        if (t < 0) t = 0;
-        if (t > 1) t = 1;
+
+/* The chord of the capsule (points within s->r of the segment) on the line
+ * y = Y: [*lo, *hi].  False if the line misses it.  The capsule is the union
+ * of the discs at both ends and the band along the segment; being convex,
+ * its chord is the hull of the three chords. */
+static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
+    double r = s->r, l = INFINITY, h = -INFINITY;
+    const double ends[2][2] = {{s->x0, s->y0}, {s->x1, s->y1}};
+    double dx = s->x1 - s->x0, dy = s->y1 - s->y0, len = sqrt(dx * dx + dy * dy);
+    for (int e = 0; e < 2; e++) {
+        double d = Y - ends[e][1];
+        if (fabs(d) <= r) {
+            double w = sqrt(r * r - d * d);
+            if (ends[e][0] - w < l) l = ends[e][0] - w;
+            if (ends[e][0] + w > h) h = ends[e][0] + w;
+        }
     }
-    qx = s->x0 + t * dx - px;
-    qy = s->y0 + t * dy - py;
-    return qx * qx + qy * qy;
+    if (len > 0) {
+        /* band: 0 <= u.(p - p0) <= len and |n.(p - p0)| <= r, with p = (x, Y),
+           u = (dx, dy)/len, n = (-dy, dx)/len: four linear bounds on x */
+        double ux = dx / len, uy = dy / len, nx_ = -uy, ny_ = ux;
+        double bl = -INFINITY, bh = INFINITY;
+        double cu = uy * (Y - s->y0), cn = ny_ * (Y - s->y0);
+        /* 0 <= ux*(x-x0) + cu <= len */
+        if (fabs(ux) > 1e-15) {
+            double t1 = s->x0 + (0 - cu) / ux, t2 = s->x0 + (len - cu) / ux;
+            bl = fmax(bl, fmin(t1, t2));
+            bh = fmin(bh, fmax(t1, t2));
+        } else if (cu < 0 || cu > len) {
+            bl = INFINITY;
+        }
+        /* -r <= nx_*(x-x0) + cn <= r */
+        if (fabs(nx_) > 1e-15) {
+            double t1 = s->x0 + (-r - cn) / nx_, t2 = s->x0 + (r - cn) / nx_;
+            bl = fmax(bl, fmin(t1, t2));
+            bh = fmin(bh, fmax(t1, t2));
+        } else if (fabs(cn) > r) {
+            bl = INFINITY;
+        }
+        if (bl <= bh) {
+            if (bl < l) l = bl;
+            if (bh > h) h = bh;
+        }
+    }
+    if (!(l <= h)) return false;
+    *lo = l;
+    *hi = h;
+    return true;
 }
 
 /* Polygon WKB of the cells wholly within reach of one segment; NULL if none. */
@@ -585,22 +623,27 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, unsigned 
     if (!mask) return hl_error(ctx, HL_E_NOMEM, "out of memory for a %zu x %zu service-area grid", nx, ny);
     for (size_t k = 0; k < n; k++) {
         const sa_seg *s = &segs[k];
-        double r2 = s->r * s->r;
-        long i0 = (long)floor((fmin(s->x0, s->x1) - s->r - minx) / c), i1 = (long)ceil((fmax(s->x0, s->x1) + s->r - minx) / c);
         long j0 = (long)floor((maxy - fmax(s->y0, s->y1) - s->r) / c), j1 = (long)ceil((maxy - fmin(s->y0, s->y1) + s->r) / c);
-        if (i0 < 0) i0 = 0;
         if (j0 < 0) j0 = 0;
-        if (i1 > (long)nx) i1 = (long)nx;
         if (j1 > (long)ny) j1 = (long)ny;
-        for (long j = j0; j < j1; j++) {
-            double yt = maxy - (double)j * c, yb = yt - c;
-            for (long i = i0; i < i1; i++) {
-                double xl = minx + (double)i * c, xr = xl + c;
-                uint8_t *m = &mask[(size_t)j * nx + (size_t)i];
-                if (*m) continue;
-                if (seg_dist2(s, xl, yt) <= r2 && seg_dist2(s, xr, yt) <= r2 && seg_dist2(s, xl, yb) <= r2 &&
-                    seg_dist2(s, xr, yb) <= r2)
-                    *m = 1;
+        {
+            /* chords on the row boundaries y = maxy - j*c, each shared by two rows */
+            double lt = 0, ht = 0, lb, hb, lo, hi;
+            bool has_t = capsule_chord(s, maxy - (double)j0 * c, &lt, &ht), has_b;
+            for (long j = j0; j < j1; j++, lt = lb, ht = hb, has_t = has_b) {
+                long a, b;
+                has_b = capsule_chord(s, maxy - (double)(j + 1) * c, &lb, &hb);
+                /* the capsule is convex: a cell lies in it when its four corners
+                   do, i.e. when [xl, xr] is inside the chords of its top and
+                   bottom edges */
+                if (!has_t || !has_b) continue;
+                lo = lt > lb ? lt : lb;
+                hi = ht < hb ? ht : hb;
+                a = (long)ceil((lo - minx) / c);
+                b = (long)floor((hi - minx) / c); /* cells a .. b-1 */
+                if (a < 0) a = 0;
+                if (b > (long)nx) b = (long)nx;
+                if (b > a) memset(&mask[(size_t)j * nx + (size_t)a], 1, (size_t)(b - a));
             }
         }
     }
@@ -797,6 +840,23 @@ static hl_status service_areas(access_ctx *ac) {
                         if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g[0] * span,
                                                         nfrom[e] + g[1] * span, &xy, &nxy)))
                             break;
+                        if (nxy > 2 && r > 200.0) {
+                            /* Thin out the vertices: simplifying by tol moves the line at
+                               most tol, so the reach shrinks by tol to stay inside */
+                            double tol = 0.05 * r;
+                            GEOSGeometry *ln = line_from_xy(h, xy, nxy);
+                            GEOSGeometry *sl = ln ? GEOSSimplify_r(h, ln, tol) : NULL;
+                            const GEOSCoordSequence *cs = sl ? GEOSGeom_getCoordSeq_r(h, sl) : NULL;
+                            unsigned int ns = 0;
+                            if (cs && GEOSCoordSeq_getSize_r(h, cs, &ns) && ns >= 2 && ns < nxy) {
+                                for (unsigned int q2 = 0; q2 < ns; q2++)
+                                    GEOSCoordSeq_getXY_r(h, cs, q2, &xy[2 * q2], &xy[2 * q2 + 1]);
+                                nxy = ns;
+                                r -= tol;
+                            }
+                            if (ln) GEOSGeom_destroy_r(h, ln);
+                            if (sl) GEOSGeom_destroy_r(h, sl);
+                        }
                         for (size_t v = 0; v + 1 < nxy && !rc; v++) {
                             if ((rc = hl_grow(ctx, (void **)&segs, &cap_segs, n_segs + 1, sizeof *segs))) break;
                             segs[n_segs].x0 = xy[2 * v];

@@ -56,6 +56,30 @@ static hl_status duplicate_codes(hl_analysis *a, const hl_layer *L, const char *
 /* Overlaps and gaps between the village polygons of one township (or of the
  * whole layer): pairwise intersections above min_overlap_m2, and holes in
  * the union above min_gap_m2 that lie inside the township. */
+typedef struct cand_list {
+    hl_ctx *ctx;
+    size_t i;       /* the polygon queried: only later ones are candidates */
+    size_t *js;
+    size_t n, cap;
+    bool fail;
+} cand_list;
+
+static void collect_cb(void *item, void *user) {
+    cand_list *c = user;
+    size_t j = (size_t)(uintptr_t)item - 1;
+    if (j <= c->i || c->fail) return;
+    if (hl_grow(c->ctx, (void **)&c->js, &c->cap, c->n + 1, sizeof *c->js)) {
+        c->fail = true;
+        return;
+    }
+    c->js[c->n++] = j;
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static hl_status overlaps_and_gaps(hl_analysis *a) {
     hl_ctx *ctx = a->ctx;
     GEOSContextHandle_t h = hl__geos(ctx);
@@ -65,6 +89,9 @@ static hl_status overlaps_and_gaps(hl_analysis *a) {
     GEOSSTRtree *tree;
     hl_status rc = HL_OK;
     char buf[64], buf2[64];
+    cand_list cand;
+    memset(&cand, 0, sizeof cand);
+    cand.ctx = ctx;
     if (!V || hl_layer_geom_kind(V) != HL_GEOM_POLYGON) return HL_OK;
     tree = GEOSSTRtree_create_r(h, 10);
     if (!tree) return hl_error(ctx, HL_E_NOMEM, "out of memory");
@@ -76,7 +103,13 @@ static hl_status overlaps_and_gaps(hl_analysis *a) {
         if (!gi) continue;
         pi = GEOSPrepare_r(h, gi);
         if (!pi) continue;
-        for (size_t j = i + 1; j < n && !rc; j++) {
+        cand.n = 0;
+        cand.i = i;
+        GEOSSTRtree_query_r(h, tree, gi, collect_cb, &cand);
+        if (cand.fail) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        if (cand.n > 1) qsort(cand.js, cand.n, sizeof *cand.js, cmp_size);
+        for (size_t q = 0; q < cand.n && !rc; q++) {
+            size_t j = cand.js[q];
             const GEOSGeometry *gj = hl__layer_geom(V, j);
             GEOSGeometry *x;
             double area = 0, cx = 0, cy = 0;
@@ -102,6 +135,7 @@ static hl_status overlaps_and_gaps(hl_analysis *a) {
         if (!rc) rc = hl_check_interrupt(ctx);
     }
     GEOSSTRtree_destroy_r(h, tree);
+    hl_free(cand.js);
     /* gaps: holes of the union of all villages, inside the county/townships */
     if (!rc && n) {
         GEOSGeometry **parts = hl_malloc(ctx, n * sizeof *parts);

@@ -323,10 +323,74 @@ static hl_status apply_divisions(hl_ctx *ctx, hl_study *s) {
     return rc;
 }
 
-static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
+/* A sorted index of the normalised codes of a layer, for lookups by code
+ * (the hierarchy joins tens of thousands of villages). */
+typedef struct code_ix {
+    char (*code)[24];
+    size_t *idx;
+    size_t n;
+} code_ix;
+
+static int cmp_code_ent(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
+static hl_status code_ix_build(hl_ctx *ctx, const hl_layer *L, code_ix *ix) {
+    size_t n = hl_layer_count(L), m = 0;
+    typedef struct ent { char code[24]; size_t idx; } ent;
+    ent *e;
+    memset(ix, 0, sizeof *ix);
+    if (!L || !n) return HL_OK;
+    e = hl_malloc(ctx, n * sizeof *e);
+    if (!e) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        norm_code(hl_layer_value(L, i, "code"), e[m].code, sizeof e[m].code);
+        if (!e[m].code[0]) continue;
+        e[m].idx = i;
+        m++;
+    }
+    /* equal codes: code_ix_find takes the lowest feature index, as a linear scan would */
+    qsort(e, m, sizeof *e, cmp_code_ent);
+    ix->code = hl_malloc(ctx, (m ? m : 1) * sizeof *ix->code);
+    ix->idx = hl_malloc(ctx, (m ? m : 1) * sizeof *ix->idx);
+    if (!ix->code || !ix->idx) {
+        hl_free(e);
+        hl_free(ix->code);
+        hl_free(ix->idx);
+        memset(ix, 0, sizeof *ix);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < m; i++) {
+        memcpy(ix->code[i], e[i].code, sizeof ix->code[i]);
+        ix->idx[i] = e[i].idx;
+    }
+    ix->n = m;
+    hl_free(e);
+    return HL_OK;
+}
+
+/* The lowest feature index with this code, or SIZE_MAX. */
+static size_t code_ix_find(const code_ix *ix, const char *code) {
+    size_t lo = 0, hi = ix->n, best = SIZE_MAX;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ix->code[mid], code);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t i = lo; i < ix->n && !strcmp(ix->code[i], code); i++)
+        if (ix->idx[i] < best) best = ix->idx[i];
+    return best;
+}
+
+static void code_ix_free(code_ix *ix) {
+    hl_free(ix->code);
+    hl_free(ix->idx);
+    memset(ix, 0, sizeof *ix);
+}
+
+static hl_status build_hierarchy_ix(hl_ctx *ctx, hl_study *s, const code_ix *tix_, const code_ix *vix_) {
     hl_status rc = HL_OK;
-    size_t nt = hl_layer_count(s->townships), nv = hl_layer_count(s->villages),
-           nn = hl_layer_count(s->natural_villages);
+    const code_ix tix = *tix_, vix = *vix_;
+    size_t nv = hl_layer_count(s->villages), nn = hl_layer_count(s->natural_villages);
     char a[64], b[64], buf[64], buf2[64];
     if (s->townships && (rc = hl_polyindex_create(ctx, s->townships, &s->township_ix))) return rc;
     if (s->villages && (rc = hl_polyindex_create(ctx, s->villages, &s->village_ix))) return rc;
@@ -343,14 +407,7 @@ static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
             if (strlen(a) == 12) a[9] = '\0';
             else a[0] = '\0';
         }
-        if (a[0])
-            for (size_t t = 0; t < nt; t++) {
-                norm_code(hl_layer_value(s->townships, t, "code"), b, sizeof b);
-                if (!strcmp(a, b)) {
-                    by_code = t;
-                    break;
-                }
-            }
+        if (a[0]) by_code = code_ix_find(&tix, a);
         if (s->township_ix && hl_layer_point(s->villages, v, &x, &y)) by_geom = hl_polyindex_find(s->township_ix, x, y);
         s->village_township[v] = by_code != SIZE_MAX ? by_code : by_geom;
         if (by_code != SIZE_MAX && by_geom != SIZE_MAX && by_code != by_geom) {
@@ -380,14 +437,7 @@ static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
         double x = 0, y = 0;
         bool has = hl_layer_point(s->natural_villages, n, &x, &y);
         norm_code(hl_layer_value(s->natural_villages, n, "village_code"), a, sizeof a);
-        if (a[0])
-            for (size_t v = 0; v < nv; v++) {
-                norm_code(hl_layer_value(s->villages, v, "code"), b, sizeof b);
-                if (!strcmp(a, b)) {
-                    by_code = v;
-                    break;
-                }
-            }
+        if (a[0]) by_code = code_ix_find(&vix, a);
         if (s->village_ix && has) by_geom = hl_polyindex_find(s->village_ix, x, y);
         s->nv_village[n] = by_code != SIZE_MAX ? by_code : by_geom;
         if (by_code != SIZE_MAX && by_geom != SIZE_MAX && by_code != by_geom)
@@ -410,6 +460,17 @@ static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
                                 : (s->township_ix && has ? hl_polyindex_find(s->township_ix, x, y) : SIZE_MAX);
     }
     return HL_OK;
+}
+
+static hl_status build_hierarchy(hl_ctx *ctx, hl_study *s) {
+    code_ix tix, vix;
+    hl_status rc = code_ix_build(ctx, s->townships, &tix);
+    if (!rc) rc = code_ix_build(ctx, s->villages, &vix);
+    else memset(&vix, 0, sizeof vix);
+    if (!rc) rc = build_hierarchy_ix(ctx, s, &tix, &vix);
+    code_ix_free(&tix);
+    code_ix_free(&vix);
+    return rc;
 }
 
 hl_status hl_study_load(hl_ctx *ctx, const hl_plan *plan, const char *layers_dir, hl_qa *qa, hl_study **out) {
