@@ -82,18 +82,25 @@ hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_op
     a->ctx = ctx;
     a->plan = plan;
     if ((rc = hl_qa_create(ctx, &a->qa))) goto done;
+    /* stage markers (progress lines with done = total = 0) let scripts/bench
+       attribute time to the stages */
+    hl_progress(ctx, "stage read", 0, 0);
     if ((rc = hl_study_load(ctx, plan, opts->layers_dir, a->qa, &a->study))) goto done;
+    hl_progress(ctx, "stage check", 0, 0);
     if ((rc = hl__stage_check(a))) goto done;
     if (st & HL_STAGE_NETWORK) {
-        hl_progress(ctx, "network", 0, 0);
+        hl_progress(ctx, "stage network", 0, 0);
         if ((rc = hl__stage_network(a))) goto done;
     }
     if (st & HL_STAGE_ACCESS) {
+        hl_progress(ctx, "stage access", 0, 0);
         if ((rc = hl__stage_access(a))) goto done;
     }
     if (st & HL_STAGE_COVERAGE) {
+        hl_progress(ctx, "stage coverage", 0, 0);
         if ((rc = hl__stage_coverage(a))) goto done;
     }
+    hl_progress(ctx, "stage tables", 0, 0);
     rc = qa_table(a);
 done:
     if (rc) {
