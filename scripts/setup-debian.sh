@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgdal-dev gdal-bin python3-gdal libproj-dev proj-bin libgeos-dev
       libsqlite3-dev sqlite3 libspatialite-dev libcmocka-dev libfyaml-dev libxlsxwriter-dev valgrind clang
       libclang-rt-14-dev python3-networkx)
-clients=(python3-qgis qgis-providers chromium)
+clients=(python3-qgis qgis-providers chromium postgresql postgresql-15-postgis-3)
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO=sudo
 updated=0
