@@ -30,6 +30,8 @@ typedef struct ov {
     cov *c;
     GEOSContextHandle_t h;
     double *road_box; /* 4 per road: xmin ymin xmax ymax (NAN none) */
+    double *pipe_box; /* 4 per water pipe */
+    double *base_box; /* 4 per industry base */
     GEOSGeometry *water;
     const GEOSPreparedGeometry *pwater;
     hl_table *clip; /* roads_by_village, or NULL */
@@ -127,7 +129,7 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
         const GEOSGeometry *g = hl__layer_geom(W, p);
         GEOSGeometry *x;
         double len = 0;
-        if (!g || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
+        if (!g || !boxes_meet(pb, &o->pipe_box[4 * p]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
             continue;
         if (!(x = GEOSIntersection_r(o->h, P, g)))
             return hl_error(c->ctx, HL_E_GEOM, "cannot clip a pipe");
@@ -149,14 +151,18 @@ static double inter_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEO
 }
 
 /* Water shares, industry bases and facilities. */
-static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const bool *members, double area,
-                     double *row) {
+static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const double *pb,
+                     const bool *members, double area, double *row) {
     cov *c = o->c;
     const hl_origins *og = &c->acc->origins;
     const hl_layer *B = c->s->industry_bases;
     double pop = 0, wpop = 0;
-    if (o->water && area > 0)
-        row[6] = inter_area(o->h, P, o->water) / area;
+    if (o->water && area > 0) {
+        /* the water union covers the whole study: clip it to P's box first */
+        GEOSGeometry *clip = GEOSClipByRect_r(o->h, o->water, pb[0], pb[1], pb[2], pb[3]);
+        row[6] = inter_area(o->h, P, clip ? clip : o->water) / area;
+        if (clip) GEOSGeom_destroy_r(o->h, clip);
+    }
     for (size_t i = 0; i < og->n; i++) {
         double p = isfinite(og->population[i]) ? og->population[i] : 0;
         GEOSGeometry *pt;
@@ -173,7 +179,7 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
     row[7] = o->water && pop > 0 ? wpop / pop : o->water ? NAN : 0;
     for (size_t b = 0; b < hl_layer_count(B); b++) {
         const GEOSGeometry *g = hl__layer_geom(B, b);
-        if (!g || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
+        if (!g || !boxes_meet(pb, &o->base_box[4 * b]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
             continue;
         row[8] += 1;
         row[9] += inter_area(o->h, P, g) / 1e6;
@@ -183,6 +189,9 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
         const hl_kind_access *ka = &c->acc->kinds[k];
         for (size_t f = 0; f < ka->n_fac; f++) {
             const GEOSGeometry *g = hl__layer_geom(ka->fac, f);
+            double fx, fy;
+            if (!hl_layer_point(ka->fac, f, &fx, &fy) || fx < pb[0] || fx > pb[2] || fy < pb[1] || fy > pb[3])
+                continue; /* facilities are points: outside P's box means outside P */
             if (g && GEOSPreparedCovers_r(o->h, pp, g) == 1)
                 row[NF + NC + NS + k] += 1;
         }
@@ -209,7 +218,7 @@ static hl_status stats(ov *o, const GEOSGeometry *P, const bool *members, const 
     row[0] = area / 1e6;
     rc = lengths(o, P, pp, pb, code, row);
     if (!rc)
-        contents(o, P, pp, members, area, row);
+        contents(o, P, pp, pb, members, area, row);
     row[3] = area > 0 ? row[1] / 1000.0 / row[0] : NAN;
     row[4] = area > 0 ? row[2] / 1000.0 / row[0] : NAN;
     if (!c->s->water_service_areas)
@@ -233,6 +242,19 @@ static hl_status ov_init(cov *c, ov *o) {
         return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
     for (size_t r = 0; r < nr; r++)
         bbox(o->h, hl__layer_geom(c->s->roads, r), &o->road_box[4 * r]);
+    {
+        /* boxes of pipes and bases too: a province has tens of thousands of
+           each, tested against every village */
+        size_t np = hl_layer_count(c->s->water_pipes), nb = hl_layer_count(c->s->industry_bases);
+        o->pipe_box = hl_malloc(c->ctx, 4 * (np ? np : 1) * sizeof *o->pipe_box);
+        o->base_box = hl_malloc(c->ctx, 4 * (nb ? nb : 1) * sizeof *o->base_box);
+        if (!o->pipe_box || !o->base_box)
+            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        for (size_t r = 0; r < np; r++)
+            bbox(o->h, hl__layer_geom(c->s->water_pipes, r), &o->pipe_box[4 * r]);
+        for (size_t r = 0; r < nb; r++)
+            bbox(o->h, hl__layer_geom(c->s->industry_bases, r), &o->base_box[4 * r]);
+    }
     if (c->s->water_service_areas) {
         const hl_layer *A = c->s->water_service_areas;
         size_t n = hl_layer_count(A), m = 0;
@@ -269,6 +291,8 @@ static void ov_free(ov *o) {
         GEOSGeom_destroy_r(o->h, o->water);
     hl_table_destroy(o->clip);
     hl_free(o->road_box);
+    hl_free(o->pipe_box);
+    hl_free(o->base_box);
 }
 
 /* village_overlay: one row per administrative village. */

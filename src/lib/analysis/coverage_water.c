@@ -275,7 +275,17 @@ static double area_share(cov *c, const GEOSGeometry *g, const GEOSGeometry *u) {
     GEOSGeometry *x;
     if (!g || !u || !GEOSArea_r(h, g, &a) || a <= 0)
         return g ? 0 : NAN;
-    x = GEOSIntersection_r(h, g, u);
+    {
+        /* clip the (province-wide) union to the unit's box first: the
+           intersection then only sees the parts near the unit */
+        double x0, y0, x1, y1;
+        GEOSGeometry *clip = NULL;
+        if (GEOSGeom_getXMin_r(h, g, &x0) && GEOSGeom_getYMin_r(h, g, &y0) && GEOSGeom_getXMax_r(h, g, &x1) &&
+            GEOSGeom_getYMax_r(h, g, &y1))
+            clip = GEOSClipByRect_r(h, u, x0, y0, x1, y1);
+        x = GEOSIntersection_r(h, g, clip ? clip : u);
+        if (clip) GEOSGeom_destroy_r(h, clip);
+    }
     if (x) {
         GEOSArea_r(h, x, &ai);
         GEOSGeom_destroy_r(h, x);
