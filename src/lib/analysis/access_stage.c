@@ -515,7 +515,7 @@ done:
 
 /* Service areas: per facility a backward search (who can reach it) cut at
  * each threshold, giving the reached road pieces; and polygons: the cells
- * of a grid (50 m, coarser for very large areas) lying wholly within the
+ * of a grid (50 m up to 15 min, coarser for larger thresholds: 100 m at 30 min, 200 m at 60) lying wholly within the
  * connector's reach of a reached piece, the reach being the time left at
  * the far end of each quarter of a piece times the access speed (at most
  * the maximum snap distance).  A cell is kept only when its four corners
@@ -589,8 +589,9 @@ static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
 }
 
 /* Polygon WKB of the cells wholly within reach of one segment; NULL if none. */
-static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, unsigned char **wkb, size_t *wkb_size) {
-    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, c = 50.0;
+static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double cell_m, unsigned char **wkb,
+                            size_t *wkb_size) {
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, c = cell_m;
     size_t nx, ny;
     uint8_t *mask;
     hl_status rc;
@@ -888,7 +889,10 @@ static hl_status service_areas(access_ctx *ac) {
                 if (!rc && n_segs) {
                     unsigned char *wkb = NULL;
                     size_t wsz = 0, row;
-                    rc = sa_polygon(ctx, segs, n_segs, &wkb, &wsz);
+                    /* 50 m cells up to 15 min, coarser for larger areas (100 m at
+                       30 min, 200 m at 60 min): the detail follows the scale */
+                    double cell = 50.0 * fmax(1.0, thr[ti] / 900.0);
+                    rc = sa_polygon(ctx, segs, n_segs, cell, &wkb, &wsz);
                     n_segs = 0;
                     if (!rc && wkb) {
                         GEOSGeometry *u = GEOSGeomFromWKB_buf_r(h, wkb, wsz);
