@@ -269,23 +269,64 @@ done:
 }
 
 /* Area share of polygon g covered by the prepared union u (0 when none). */
-static double area_share(cov *c, const GEOSGeometry *g, const GEOSGeometry *u) {
+/* Pieces of a study-wide union clipped to 20 km tiles (with a 10 km margin),
+ * made on demand: a village then meets only the part of a province-wide
+ * union near it. */
+#define TILE_M 20000.0
+#define TILE_MARGIN_M 10000.0
+typedef struct tile {
+    long tx, ty;
+    GEOSGeometry *g; /* NULL: the union misses the tile */
+} tile;
+typedef struct tile_cache {
+    const GEOSGeometry *u;
+    tile *t;
+    size_t n, cap;
+} tile_cache;
+
+static void tiles_free(GEOSContextHandle_t h, tile_cache *tc) {
+    for (size_t i = 0; i < tc->n; i++)
+        if (tc->t[i].g) GEOSGeom_destroy_r(h, tc->t[i].g);
+    hl_free(tc->t);
+    memset(tc, 0, sizeof *tc);
+}
+
+/* The part of the union to intersect g with: a tile's piece, or the union. */
+static const GEOSGeometry *near_part(cov *c, tile_cache *tc, const GEOSGeometry *g) {
+    GEOSContextHandle_t h = hl__geos(c->ctx);
+    double x0, y0, x1, y1, cx, cy, lx, ly;
+    long tx, ty;
+    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getXMax_r(h, g, &x1) ||
+        !GEOSGeom_getYMax_r(h, g, &y1))
+        return tc->u;
+    cx = (x0 + x1) / 2;
+    cy = (y0 + y1) / 2;
+    tx = (long)floor(cx / TILE_M);
+    ty = (long)floor(cy / TILE_M);
+    lx = (double)tx * TILE_M - TILE_MARGIN_M;
+    ly = (double)ty * TILE_M - TILE_MARGIN_M;
+    if (x0 < lx || y0 < ly || x1 > lx + TILE_M + 2 * TILE_MARGIN_M || y1 > ly + TILE_M + 2 * TILE_MARGIN_M)
+        return tc->u; /* a unit larger than the margin: the whole union */
+    for (size_t i = 0; i < tc->n; i++)
+        if (tc->t[i].tx == tx && tc->t[i].ty == ty) return tc->t[i].g;
+    if (hl_grow(c->ctx, (void **)&tc->t, &tc->cap, tc->n + 1, sizeof *tc->t)) return tc->u;
+    tc->t[tc->n].tx = tx;
+    tc->t[tc->n].ty = ty;
+    tc->t[tc->n].g = GEOSClipByRect_r(h, tc->u, lx, ly, lx + TILE_M + 2 * TILE_MARGIN_M, ly + TILE_M + 2 * TILE_MARGIN_M);
+    if (!tc->t[tc->n].g) return tc->u;
+    return tc->t[tc->n++].g;
+}
+
+static double area_share(cov *c, tile_cache *tc, const GEOSGeometry *g) {
     GEOSContextHandle_t h = hl__geos(c->ctx);
     double a = 0, ai = 0;
     GEOSGeometry *x;
-    if (!g || !u || !GEOSArea_r(h, g, &a) || a <= 0)
+    const GEOSGeometry *part;
+    if (!g || !tc->u || !GEOSArea_r(h, g, &a) || a <= 0)
         return g ? 0 : NAN;
-    {
-        /* clip the (province-wide) union to the unit's box first: the
-           intersection then only sees the parts near the unit */
-        double x0, y0, x1, y1;
-        GEOSGeometry *clip = NULL;
-        if (GEOSGeom_getXMin_r(h, g, &x0) && GEOSGeom_getYMin_r(h, g, &y0) && GEOSGeom_getXMax_r(h, g, &x1) &&
-            GEOSGeom_getYMax_r(h, g, &y1))
-            clip = GEOSClipByRect_r(h, u, x0, y0, x1, y1);
-        x = GEOSIntersection_r(h, g, clip ? clip : u);
-        if (clip) GEOSGeom_destroy_r(h, clip);
-    }
+    part = near_part(c, tc, g);
+    if (GEOSisEmpty_r(h, part) == 1) return 0;
+    x = GEOSIntersection_r(h, g, part);
     if (x) {
         GEOSArea_r(h, x, &ai);
         GEOSGeom_destroy_r(h, x);
@@ -305,15 +346,17 @@ hl_status hl__cov_polygons(cov *c) {
         rc = hl__cov_skip(c, "DIG-02", nv ? "the plan gives no coverage_5g layer" : "the plan gives no villages layer");
     } else if (!(rc = union_of(c, c->s->coverage_5g, NULL, &u))) {
         dig->threshold = hl__std_num(c->s, "DIG-02.min_area_share", 0.5);
+        tile_cache tc = {u, NULL, 0, 0};
         pu = u ? GEOSPrepare_r(h, u) : NULL;
         for (size_t v = 0; v < nv; v++) {
-            double sh = area_share(c, hl__layer_geom(V, v), u);
+            double sh = area_share(c, &tc, hl__layer_geom(V, v));
             bool pt_in = c->vill_has_xy[v] && pdist(c, pu, c->vill_xy[2 * v], c->vill_xy[2 * v + 1]) <= 0;
             dig->value[v] = sh;
             dig->meets[v] = !isnan(sh) && hl__cov_eligible(c, "DIG-02", COV_VILLAGE, v)
                                 ? (signed char)(pt_in || sh >= dig->threshold)
                                 : COV_NULL;
         }
+        tiles_free(h, &tc);
     }
     if (pu)
         GEOSPreparedGeom_destroy_r(h, pu);
@@ -327,8 +370,12 @@ hl_status hl__cov_polygons(cov *c) {
                             nv ? "the plan gives no agricultural_bases layer" : "the plan gives no villages layer");
     if ((rc = union_of(c, c->s->agricultural_bases, NULL, &u)))
         return rc;
-    for (size_t v = 0; v < nv; v++)
-        agr->value[v] = area_share(c, hl__layer_geom(V, v), u);
+    {
+        tile_cache tc = {u, NULL, 0, 0};
+        for (size_t v = 0; v < nv; v++)
+            agr->value[v] = area_share(c, &tc, hl__layer_geom(V, v));
+        tiles_free(h, &tc);
+    }
     if (u)
         GEOSGeom_destroy_r(h, u);
     return hl__cov_note(c, "IND-02",
