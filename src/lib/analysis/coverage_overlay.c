@@ -31,6 +31,7 @@ typedef struct ov {
     GEOSContextHandle_t h;
     double *road_box; /* 4 per road: xmin ymin xmax ymax (NAN none) */
     double *pipe_box; /* 4 per water pipe */
+    tile_cache water_tiles; /* the water union in tiles */
     double *base_box; /* 4 per industry base */
     GEOSGeometry *water;
     const GEOSPreparedGeometry *pwater;
@@ -158,10 +159,9 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
     const hl_layer *B = c->s->industry_bases;
     double pop = 0, wpop = 0;
     if (o->water && area > 0) {
-        /* the water union covers the whole study: clip it to P's box first */
-        GEOSGeometry *clip = GEOSClipByRect_r(o->h, o->water, pb[0], pb[1], pb[2], pb[3]);
-        row[6] = inter_area(o->h, P, clip ? clip : o->water) / area;
-        if (clip) GEOSGeom_destroy_r(o->h, clip);
+        /* the water union covers the whole study: use the piece near P */
+        o->water_tiles.u = o->water;
+        row[6] = inter_area(o->h, P, hl__cov_near_part(c, &o->water_tiles, P)) / area;
     }
     for (size_t i = 0; i < og->n; i++) {
         double p = isfinite(og->population[i]) ? og->population[i] : 0;
@@ -292,6 +292,7 @@ static void ov_free(ov *o) {
     hl_table_destroy(o->clip);
     hl_free(o->road_box);
     hl_free(o->pipe_box);
+    hl__cov_tiles_free(o->h, &o->water_tiles);
     hl_free(o->base_box);
 }
 

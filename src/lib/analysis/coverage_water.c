@@ -272,19 +272,7 @@ done:
 /* Pieces of a study-wide union clipped to 20 km tiles (with a 10 km margin),
  * made on demand: a village then meets only the part of a province-wide
  * union near it. */
-#define TILE_M 20000.0
-#define TILE_MARGIN_M 10000.0
-typedef struct tile {
-    long tx, ty;
-    GEOSGeometry *g; /* NULL: the union misses the tile */
-} tile;
-typedef struct tile_cache {
-    const GEOSGeometry *u;
-    tile *t;
-    size_t n, cap;
-} tile_cache;
-
-static void tiles_free(GEOSContextHandle_t h, tile_cache *tc) {
+void hl__cov_tiles_free(GEOSContextHandle_t h, tile_cache *tc) {
     for (size_t i = 0; i < tc->n; i++)
         if (tc->t[i].g) GEOSGeom_destroy_r(h, tc->t[i].g);
     hl_free(tc->t);
@@ -292,7 +280,7 @@ static void tiles_free(GEOSContextHandle_t h, tile_cache *tc) {
 }
 
 /* The part of the union to intersect g with: a tile's piece, or the union. */
-static const GEOSGeometry *near_part(cov *c, tile_cache *tc, const GEOSGeometry *g) {
+const GEOSGeometry *hl__cov_near_part(cov *c, tile_cache *tc, const GEOSGeometry *g) {
     GEOSContextHandle_t h = hl__geos(c->ctx);
     double x0, y0, x1, y1, cx, cy, lx, ly;
     long tx, ty;
@@ -324,7 +312,7 @@ static double area_share(cov *c, tile_cache *tc, const GEOSGeometry *g) {
     const GEOSGeometry *part;
     if (!g || !tc->u || !GEOSArea_r(h, g, &a) || a <= 0)
         return g ? 0 : NAN;
-    part = near_part(c, tc, g);
+    part = hl__cov_near_part(c, tc, g);
     if (GEOSisEmpty_r(h, part) == 1) return 0;
     x = GEOSIntersection_r(h, g, part);
     if (x) {
@@ -356,7 +344,7 @@ hl_status hl__cov_polygons(cov *c) {
                                 ? (signed char)(pt_in || sh >= dig->threshold)
                                 : COV_NULL;
         }
-        tiles_free(h, &tc);
+        hl__cov_tiles_free(h, &tc);
     }
     if (pu)
         GEOSPreparedGeom_destroy_r(h, pu);
@@ -374,7 +362,7 @@ hl_status hl__cov_polygons(cov *c) {
         tile_cache tc = {u, NULL, 0, 0};
         for (size_t v = 0; v < nv; v++)
             agr->value[v] = area_share(c, &tc, hl__layer_geom(V, v));
-        tiles_free(h, &tc);
+        hl__cov_tiles_free(h, &tc);
     }
     if (u)
         GEOSGeom_destroy_r(h, u);
