@@ -34,7 +34,8 @@ done
 want=$(sqlite3 "$T/q.gpkg" "select name from village_indicators order by fid limit 1")
 got=$(psql -d hl -c "select name from village_indicators order by ogc_fid limit 1")
 [[ "$got" == "$want" ]] || { echo "FAIL: Chinese name '$got' != '$want'"; fail=1; }
-"$HL" export "$T/q.gpkg" --format PostgreSQL -o "$PG" -q 2>/dev/null && { echo "FAIL: existing tables overwritten without --force"; fail=1; }
+"$HL" export "$T/q.gpkg" --format PostgreSQL -o "$PG" -q 2>/dev/null; rc=$?
+[[ $rc -eq 8 ]] || { echo "FAIL: existing tables without --force gave exit $rc, expected 8"; fail=1; }
 "$HL" export "$T/q.gpkg" --format PostgreSQL -o "$PG" -q -f || { echo "FAIL: export --force"; fail=1; }
 [[ $fail -eq 0 ]] && echo "export_postgis: all layers in PostGIS with their rows and names"
 exit $fail

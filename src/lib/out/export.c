@@ -147,6 +147,10 @@ static hl_status copy_layer(hl_ctx *ctx, OGRLayerH src, GDALDatasetH dst, const 
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
         lco = CSLSetNameValue(lco, "LAUNDER", "NO");
     }
+    if (f == F_PG && !o->force && GDALDatasetGetLayerByName(dst, name)) {
+        rc = hl_error(ctx, HL_E_EXISTS, "table %s already exists in the database; use --force to replace it", name);
+        goto done;
+    }
     OGRLayerH dl = GDALDatasetCreateLayer(dst, name, OGR_L_GetSpatialRef(src), gt, lco);
     if (!dl) {
         rc = gdal_fail(ctx, HL_E_IO, "cannot create the output layer");
