@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hl/io.h"
+#include "hl/spec.h"
 #include "hl/out.h"
 
 static hl_ctx *volatile g_ctx;
@@ -87,4 +89,35 @@ int hl_cli_usage_error(const char *command, const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, "\nTry 'hinterland %s --help'.\n", command);
     return 2;
+}
+
+hl_status hl_cli_guess_layer_role(const hl_spec_set *set, const hl_io_layer_info *li, hl_role_guess *out) {
+    hl_guess_field *fields;
+    hl_guess_input in;
+    const char *base;
+    hl_status rc;
+    memset(out, 0, sizeof *out);
+    if (!set || !li->layer) return HL_OK;
+    fields = calloc(li->n_fields ? li->n_fields : 1, sizeof *fields);
+    if (!fields) return HL_E_NOMEM;
+    for (size_t i = 0; i < li->n_fields; i++) {
+        fields[i].name = li->fields[i].name;
+        fields[i].samples = (const char *const *)li->fields[i].samples;
+        fields[i].n_samples = li->fields[i].n_samples;
+        fields[i].n_nonempty = li->fields[i].n_nonempty;
+    }
+    memset(&in, 0, sizeof in);
+    base = li->dataset ? strrchr(li->dataset, '/') : NULL;
+    in.layer_name = li->layer;
+    in.dataset_name = base ? base + 1 : li->dataset;
+    in.driver = li->driver;
+    in.geom = li->geom_kind;
+    in.feature_count = li->feature_count;
+    for (int k = 0; k < 3; k++) in.geom_counts[k] = li->geom_counts[k];
+    in.n_counted = li->n_counted;
+    in.fields = fields;
+    in.n_fields = li->n_fields;
+    rc = hl_specs_guess_role_ex(set, &in, out);
+    free(fields);
+    return rc;
 }

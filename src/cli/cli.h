@@ -6,6 +6,8 @@
 #include <stdbool.h>
 
 #include "hl/core.h"
+#include "hl/io.h"
+#include "hl/spec.h"
 
 typedef struct hl_cli {
     hl_ctx *ctx;
@@ -23,6 +25,10 @@ int hl_cli_fail(hl_cli *cli, hl_status rc);
 void hl_cli_finish(hl_cli *cli);
 /* Print a usage error and return 2. */
 int hl_cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The role a layer of an inventory most likely plays (sampled values
+ * included), for `info` and `init`.  out->role is "" when none. */
+hl_status hl_cli_guess_layer_role(const hl_spec_set *set, const hl_io_layer_info *li, hl_role_guess *out);
 
 int hl_cmd_init(int argc, char **argv);
 int hl_cmd_check(int argc, char **argv);

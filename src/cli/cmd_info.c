@@ -65,29 +65,8 @@ static void role_guess(hl_cli *cli, role_guesser *rg, const hl_io_layer_info *li
 #ifdef HL_INFO_HAVE_SPECS
     (void)cli;
     if (!rg->set || !li->layer) return;
-    hl_guess_field *fields = calloc(li->n_fields ? li->n_fields : 1, sizeof *fields);
-    if (!fields) return;
-    for (size_t i = 0; i < li->n_fields; i++) {
-        fields[i].name = li->fields[i].name;
-        fields[i].samples = (const char *const *)li->fields[i].samples;
-        fields[i].n_samples = li->fields[i].n_samples;
-        fields[i].n_nonempty = li->fields[i].n_nonempty;
-    }
-    hl_guess_input in;
-    memset(&in, 0, sizeof in);
-    const char *base = li->dataset ? strrchr(li->dataset, '/') : NULL;
-    in.layer_name = li->layer;
-    in.dataset_name = base ? base + 1 : li->dataset;
-    in.driver = li->driver;
-    in.geom = li->geom_kind;
-    in.feature_count = li->feature_count;
-    for (int k = 0; k < 3; k++) in.geom_counts[k] = li->geom_counts[k];
-    in.n_counted = li->n_counted;
-    in.fields = fields;
-    in.n_fields = li->n_fields;
     hl_role_guess g;
-    memset(&g, 0, sizeof g);
-    if (hl_specs_guess_role_ex(rg->set, &in, &g) == HL_OK) {
+    if (hl_cli_guess_layer_role(rg->set, li, &g) == HL_OK) {
         snprintf(out->reason, sizeof out->reason, "%s", g.reason);
         snprintf(out->note, sizeof out->note, "%s", g.note);
         if (g.role[0]) {
@@ -97,7 +76,6 @@ static void role_guess(hl_cli *cli, role_guesser *rg, const hl_io_layer_info *li
             out->have = true;
         }
     }
-    free(fields);
 #else
     (void)cli;
     (void)rg;

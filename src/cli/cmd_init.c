@@ -113,39 +113,15 @@ int hl_cmd_init(int argc, char **argv) {
         for (size_t i = 0; i < n; i++) {
             const hl_io_layer_info *li = hl_io_inventory_get(inv, i);
             hl_role_guess g;
-            hl_guess_field *fields;
-            hl_guess_input in;
-            const char *base;
             if (!li->layer) continue;
-            fields = calloc(li->n_fields ? li->n_fields : 1, sizeof *fields);
-            if (!fields) continue;
-            for (size_t j = 0; j < li->n_fields; j++) {
-                fields[j].name = li->fields[j].name;
-                fields[j].samples = (const char *const *)li->fields[j].samples;
-                fields[j].n_samples = li->fields[j].n_samples;
-                fields[j].n_nonempty = li->fields[j].n_nonempty;
-            }
-            memset(&in, 0, sizeof in);
-            base = strrchr(li->dataset, '/');
-            in.layer_name = li->layer;
-            in.dataset_name = base ? base + 1 : li->dataset;
-            in.driver = li->driver;
-            in.geom = li->geom_kind;
-            in.feature_count = li->feature_count;
-            for (int k = 0; k < 3; k++) in.geom_counts[k] = li->geom_counts[k];
-            in.n_counted = li->n_counted;
-            in.fields = fields;
-            in.n_fields = li->n_fields;
-            memset(&g, 0, sizeof g);
             /* only roles a plan can use directly: not divisions, attributes or
                mixed layers, and facilities only with a kind */
-            if (hl_specs_guess_role_ex(specs, &in, &g) == HL_OK && g.role[0] && strcmp(g.role, "divisions") &&
+            if (hl_cli_guess_layer_role(specs, li, &g) == HL_OK && g.role[0] && strcmp(g.role, "divisions") &&
                 strcmp(g.role, "attributes") && strcmp(g.role, "mixed") &&
                 (strcmp(g.role, "facilities") || g.kind[0])) {
                 snprintf(roles[i], sizeof roles[i], "%s%s%s", g.role, g.kind[0] ? "." : "", g.kind);
                 score[i] = g.score;
             }
-            free(fields);
         }
         for (size_t i = 0; i < n; i++) {
             const hl_io_layer_info *li = hl_io_inventory_get(inv, i);

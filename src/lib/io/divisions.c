@@ -25,7 +25,7 @@ hl_status hl_io_read_divisions(hl_ctx *ctx, const char *csv_path, const char *pr
     *n_out = 0;
     for (const char *p = prefix; *p; p++)
         if (*p < '0' || *p > '9') return hl_error(ctx, HL_E_ARG, "division prefix '%s' is not a code", prefix);
-    GDALAllRegister();
+    hl__io_gdal_init();
     ds = GDALOpenEx(csv_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds)
         return hl_error(ctx, HL_E_IO, "%s: cannot read the division table; check 'divisions:' in the plan", csv_path);

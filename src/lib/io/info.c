@@ -175,7 +175,7 @@ static hl_status walk(hl_ctx *ctx, const char *dir, path_list *out, int depth) {
 /* Describing a layer                                                */
 /* ---------------------------------------------------------------- */
 
-static hl_geom_kind kind_of(OGRwkbGeometryType t) {
+hl_geom_kind hl__io_geom_kind(OGRwkbGeometryType t) {
     switch (wkbFlatten(t)) {
     case wkbPoint:
     case wkbMultiPoint: return HL_GEOM_POINT;
@@ -248,7 +248,7 @@ static hl_status scan_layer(hl_ctx *ctx, OGRLayerH lyr, hl_io_layer_info *li, bo
             if (OGR_F_IsFieldSetAndNotNull(f, i) && OGR_F_GetFieldAsString(f, i)[0]) li->fields[i].n_nonempty++;
         if (g) {
             OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-            hl_geom_kind gk = kind_of(t);
+            hl_geom_kind gk = hl__io_geom_kind(t);
             if (gk >= HL_GEOM_POINT && gk <= HL_GEOM_POLYGON) li->geom_counts[gk - HL_GEOM_POINT]++;
             seen |= 1u << gk;
             if (t == wkbMultiPoint || t == wkbMultiLineString || t == wkbMultiPolygon) multi = true;
@@ -523,7 +523,7 @@ static hl_status inventory_dataset(hl_ctx *ctx, hl_io_inventory *inv, const char
             OGRLayerH lyr = GDALDatasetGetLayer(ds, i);
             hl_io_layer_info *li = &inv->items[first_idx + (size_t)i];
             OGRwkbGeometryType t = OGR_L_GetGeomType(lyr);
-            li->geom_kind = kind_of(t);
+            li->geom_kind = hl__io_geom_kind(t);
             if (!set_geom_name(ctx, &li->geom_type, t)) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
             if (!opts->count_features && rc == HL_OK)
                 rc = add_note(ctx, li, "features not counted (OSM files need a full read)");
@@ -537,7 +537,7 @@ static hl_status inventory_dataset(hl_ctx *ctx, hl_io_inventory *inv, const char
             bool skip_count = !opts->count_features ||
                               (is_csv && no_geom && opts->csv_count_limit_bytes > 0 &&
                                file_size > opts->csv_count_limit_bytes);
-            li->geom_kind = no_geom ? HL_GEOM_NONE : kind_of(t);
+            li->geom_kind = no_geom ? HL_GEOM_NONE : hl__io_geom_kind(t);
             if (!(no_geom ? set_str(ctx, &li->geom_type, "None") : set_geom_name(ctx, &li->geom_type, t))) {
                 rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
                 break;

@@ -63,4 +63,7 @@ void hl__io_cpl_pop(void);
 /* Call GDALAllRegister once (cheap after the first time). */
 void hl__io_gdal_init(void);
 
+/* The kind of an OGR geometry type (curves count as lines and polygons). */
+hl_geom_kind hl__io_geom_kind(OGRwkbGeometryType t);
+
 #endif

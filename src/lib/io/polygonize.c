@@ -23,7 +23,7 @@ hl_status hl_io_polygonize_mask(hl_ctx *ctx, const uint8_t *mask, size_t nx, siz
     *wkb = NULL;
     *wkb_size = 0;
     if (nx == 0 || ny == 0 || nx > INT32_MAX || ny > INT32_MAX) return HL_OK;
-    GDALAllRegister();
+    hl__io_gdal_init();
     mem_r = GDALGetDriverByName("MEM");
     mem_v = GDALGetDriverByName("Memory");
     if (!mem_r || !mem_v) return hl_error(ctx, HL_E_DEP, "GDAL has no in-memory driver");

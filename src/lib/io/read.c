@@ -1,6 +1,8 @@
 /* The feature loader: one OGR layer into an hl_layer in the working CRS,
  * with encoding detection, CRS resolution and geometry checks.  Problems
  * that need not stop a run are recorded in the qa list. */
+#include "io/io_int.h"
+
 #include <cpl_conv.h>
 #include <gdal.h>
 #include <math.h>
@@ -15,18 +17,10 @@
 #include "hl/io.h"
 #include "layer/layer_int.h"
 
-static void ensure_gdal(void) {
-    static int done = 0;
-    if (!done) {
-        GDALAllRegister();
-        done = 1;
-    }
-}
-
-static bool is_shapefile(const char *path) {
+/* A .shp path, for the sidecar check (a .dbf alone has no .shx). */
+static bool is_shp(const char *path) {
     size_t n = strlen(path);
-    if (n > 4 && (!strcasecmp(path + n - 4, ".shp") || !strcasecmp(path + n - 4, ".dbf"))) return true;
-    return false;
+    return n > 4 && !strcasecmp(path + n - 4, ".shp");
 }
 
 /* Open the dataset with the right recoding options.  *enc_out receives the
@@ -41,11 +35,11 @@ static hl_status open_source(hl_ctx *ctx, const hl_layer_source *src, GDALDatase
     *ds_out = NULL;
     *enc_out = NULL;
     if (how_size) how[0] = '\0';
-    ensure_gdal();
+    hl__io_gdal_init();
     if (strncmp(src->path, "PG:", 3) && strncmp(src->path, "/vsi", 4) && stat(src->path, &sb) != 0)
         return hl_error(ctx, HL_E_IO, "%s (role %s): the file does not exist; check 'source:' in the plan",
                         src->path, src->role);
-    if (is_shapefile(src->path) && strlen(src->path) > 4 && strlen(src->path) < 4000) {
+    if (is_shp(src->path) && strlen(src->path) < 4000) {
         /* GDAL opens a .shp without its .dbf as a layer without fields, and
            without its .shx not at all: name the missing part */
         static const char *const parts[][2] = {{".dbf", ".DBF"}, {".shx", ".SHX"}};
@@ -67,7 +61,7 @@ static hl_status open_source(hl_ctx *ctx, const hl_layer_source *src, GDALDatase
     if (src->encoding && src->encoding[0]) {
         snprintf(enc, sizeof enc, "%s", src->encoding);
         snprintf(how, how_size, "plan");
-    } else if (is_shapefile(src->path)) {
+    } else if (hl__io_is_shapefile_path(src->path)) {
         rc = hl_io_detect_encoding(ctx, src->path, NULL, enc, sizeof enc, how, how_size);
         if (rc) return rc;
     } else {
@@ -224,34 +218,6 @@ done:
     return rc;
 }
 
-static hl_geom_kind kind_of(OGRwkbGeometryType t) {
-    switch (wkbFlatten(t)) {
-    case wkbPoint:
-    case wkbMultiPoint: return HL_GEOM_POINT;
-    case wkbLineString:
-    case wkbMultiLineString:
-    case wkbCircularString:
-    case wkbCompoundCurve:
-    case wkbMultiCurve: return HL_GEOM_LINE;
-    case wkbPolygon:
-    case wkbMultiPolygon:
-    case wkbCurvePolygon:
-    case wkbMultiSurface: return HL_GEOM_POLYGON;
-    case wkbNone: return HL_GEOM_NONE;
-    default: return HL_GEOM_UNKNOWN;
-    }
-}
-
-static const char *kind_name(hl_geom_kind k) {
-    switch (k) {
-    case HL_GEOM_POINT: return "point";
-    case HL_GEOM_LINE: return "line";
-    case HL_GEOM_POLYGON: return "polygon";
-    case HL_GEOM_NONE: return "no geometry";
-    default: return "unknown";
-    }
-}
-
 typedef struct xy_cb {
     hl_ctx *ctx;
     hl_io_xform *xf;
@@ -291,7 +257,7 @@ static GEOSGeometry *convert_geom(hl_ctx *ctx, OGRGeometryH g, hl_io_xform *xf, 
         *why = "has an empty geometry";
         return NULL;
     }
-    k = kind_of(OGR_G_GetGeometryType(g));
+    k = hl__io_geom_kind(OGR_G_GetGeometryType(g));
     if (want != HL_GEOM_UNKNOWN && k != want && !(want == HL_GEOM_POINT && k == HL_GEOM_POLYGON)) {
         *why = "has the wrong geometry type for its role";
         return NULL;
@@ -399,7 +365,7 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
         goto done;
     }
     for (int i = 0; i < nf; i++) names[i] = (char *)OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-    layer_kind = kind_of(OGR_FD_GetGeomType(defn));
+    layer_kind = hl__io_geom_kind(OGR_FD_GetGeomType(defn));
     if (src->want != HL_GEOM_UNKNOWN) layer_kind = src->want;
     if ((rc = hl__layer_create(ctx, src->role, src->kind, srcname, layer_kind, (size_t)nf,
                                (const char *const *)names, &L)))
@@ -481,7 +447,7 @@ hl_status hl_layer_read(hl_ctx *ctx, const hl_layer_source *src, const char *wor
             goto done;
         }
         /* Formats GDAL does not recode (GeoJSON, CSV...) with a plan encoding. */
-        if (src->encoding && src->encoding[0] && !is_shapefile(src->path) && strcasecmp(src->encoding, "UTF-8")) {
+        if (src->encoding && src->encoding[0] && !hl__io_is_shapefile_path(src->path) && strcasecmp(src->encoding, "UTF-8")) {
             for (int i = 0; i < nf; i++) {
                 char *rec = NULL;
                 if (vals[i] && hl_io_recode_to_utf8(ctx, vals[i], src->encoding, &rec) == HL_OK) {
@@ -513,6 +479,5 @@ done:
     hl_io_crs_destroy(wcrs);
     hl_free(enc);
     if (ds) GDALClose(ds);
-    (void)kind_name;
     return rc;
 }

@@ -1,4 +1,6 @@
 /* Writing result tables through OGR: GeoPackage layers and CSV files. */
+#include "io/io_int.h"
+
 #include <cpl_conv.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -90,7 +92,7 @@ hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_ta
     GDALDatasetH ds;
     OGRSpatialReferenceH srs = NULL;
     hl_status rc = HL_OK;
-    GDALAllRegister();
+    hl__io_gdal_init();
     drv = GDALGetDriverByName("GPKG");
     if (!drv) return hl_error(ctx, HL_E_DEP, "GDAL has no GPKG driver");
     /* fixed timestamps so that two runs give the same bytes */
@@ -126,7 +128,7 @@ hl_status hl_io_write_csv(hl_ctx *ctx, const char *path, const hl_table *t) {
     GDALDriverH drv;
     GDALDatasetH ds;
     hl_status rc;
-    GDALAllRegister();
+    hl__io_gdal_init();
     drv = GDALGetDriverByName("CSV");
     if (!drv) return hl_error(ctx, HL_E_DEP, "GDAL has no CSV driver");
     ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
