@@ -71,14 +71,80 @@ typedef struct rollup {
 
 enum { AREA_COUNTY, AREA_TOWNSHIP, AREA_VILLAGE };
 
-static bool in_area(const cov *c, cov_level lv, size_t u, int area, size_t idx) {
-    if (area == AREA_COUNTY)
-        return true;
-    if (area == AREA_TOWNSHIP)
-        return hl__cov_unit_township(c, lv, u) == idx;
+/* Roll-up workspace: a scratch array for time statistics and, per unit
+ * level, the units of every township and of every administrative village
+ * (counting-sort lists, units in ascending order so that every sum is
+ * taken in the same order as a scan of all units would take it). */
+typedef struct roll_ws {
+    double *scratch;
+    size_t *start[3][2]; /* [level][0 township, 1 village]: n_groups + 1 offsets */
+    size_t *unit[3][2];  /* the member units */
+} roll_ws;
+
+/* The group of unit u of level lv in grouping g (0 township, 1 village);
+ * SIZE_MAX when it has none. */
+static size_t group_of(const cov *c, cov_level lv, size_t u, int g) {
+    if (g == 0)
+        return hl__cov_unit_township(c, lv, u);
     if (lv == COV_ORIGIN)
-        return c->acc->origins.village[u] == idx;
-    return lv == COV_VILLAGE && u == idx;
+        return c->acc->origins.village[u];
+    return lv == COV_VILLAGE ? u : SIZE_MAX;
+}
+
+static void roll_ws_free(roll_ws *w) {
+    hl_free(w->scratch);
+    for (int lv = 0; lv < 3; lv++)
+        for (int g = 0; g < 2; g++) {
+            hl_free(w->start[lv][g]);
+            hl_free(w->unit[lv][g]);
+        }
+}
+
+static hl_status roll_ws_init(cov *c, roll_ws *w) {
+    size_t n = c->n_unit[COV_ORIGIN] + c->n_unit[COV_VILLAGE] + c->n_unit[COV_TOWNSHIP] + 1;
+    memset(w, 0, sizeof *w);
+    w->scratch = hl_malloc(c->ctx, n * sizeof *w->scratch);
+    if (!w->scratch)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (int lv = 0; lv < 3; lv++)
+        for (int g = 0; g < 2; g++) {
+            size_t ng = c->n_unit[g == 0 ? COV_TOWNSHIP : COV_VILLAGE], nu = c->n_unit[lv];
+            size_t *start = hl_calloc(c->ctx, ng + 2, sizeof *start);
+            size_t *unit = hl_malloc(c->ctx, (nu ? nu : 1) * sizeof *unit);
+            w->start[lv][g] = start;
+            w->unit[lv][g] = unit;
+            if (!start || !unit)
+                return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+            for (size_t u = 0; u < nu; u++) {
+                size_t k = group_of(c, (cov_level)lv, u, g);
+                if (k < ng)
+                    start[k + 2]++;
+            }
+            for (size_t k = 0; k < ng; k++)
+                start[k + 2] += start[k + 1];
+            /* start[k + 1] is the running cursor of group k */
+            for (size_t u = 0; u < nu; u++) {
+                size_t k = group_of(c, (cov_level)lv, u, g);
+                if (k < ng)
+                    unit[start[k + 1]++] = u;
+            }
+        }
+    return HL_OK;
+}
+
+/* The units of level lv in an area: *all true for the county (every unit),
+ * else the list [*first, *first + *n). */
+static void area_units(const cov *c, const roll_ws *w, cov_level lv, int area, size_t idx, bool *all,
+                       const size_t **first, size_t *n) {
+    int g = area == AREA_TOWNSHIP ? 0 : 1;
+    size_t ng = c->n_unit[g == 0 ? COV_TOWNSHIP : COV_VILLAGE];
+    *all = area == AREA_COUNTY;
+    *first = NULL;
+    *n = *all ? c->n_unit[lv] : 0;
+    if (*all || idx >= ng)
+        return;
+    *first = w->unit[lv][g] + w->start[lv][g][idx];
+    *n = w->start[lv][g][idx + 1] - w->start[lv][g][idx];
 }
 
 static double unit_weight(const cov *c, const cov_ind *ind, size_t u) {
@@ -86,24 +152,28 @@ static double unit_weight(const cov *c, const cov_ind *ind, size_t u) {
     return isfinite(w) && w > 0 ? w : 0;
 }
 
-static void roll(cov *c, const cov_ind *ind, int area, size_t idx, double *scratch, rollup *r) {
-    size_t nt = 0, n = c->n_unit[ind->level];
-    double share;
+static void roll(cov *c, const cov_ind *ind, int area, size_t idx, roll_ws *w, rollup *r) {
+    size_t nt = 0, n;
+    const size_t *list;
+    bool all;
+    double share, *scratch = w->scratch;
     for (double *p = &r->eu; p <= &r->tmax; p++)
         *p = NAN;
     if (!ind->computed)
         return;
     r->eu = r->mu = r->ep = r->mp = 0;
-    for (size_t u = 0; u < n; u++) {
-        double w;
-        if (ind->meets[u] == COV_NULL || !in_area(c, ind->level, u, area, idx))
+    area_units(c, w, ind->level, area, idx, &all, &list, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t u = all ? i : list[i];
+        double wt;
+        if (ind->meets[u] == COV_NULL)
             continue;
-        w = unit_weight(c, ind, u);
+        wt = unit_weight(c, ind, u);
         r->eu += 1;
-        r->ep += w;
+        r->ep += wt;
         if (ind->meets[u] == 1) {
             r->mu += 1;
-            r->mp += w;
+            r->mp += wt;
         }
         if (ind->is_time && isfinite(ind->value[u]))
             scratch[nt++] = ind->value[u];
@@ -287,7 +357,7 @@ static hl_status summary_columns(cov *c, hl_table *t) {
 }
 
 static hl_status summary_row(cov *c, hl_table *t, const GEOSGeometry *g, const char *code, const char *name, int area,
-                             size_t idx, const double *ov, double *scratch) {
+                             size_t idx, const double *ov, roll_ws *w) {
     size_t row, wsz = 0, col = 4, n_units = 0;
     unsigned char *wkb = g ? hl__geom_wkb(c->ctx, g, &wsz) : NULL;
     double pop = 0;
@@ -300,16 +370,21 @@ static hl_status summary_row(cov *c, hl_table *t, const GEOSGeometry *g, const c
         rc = hl_table_set_text(c->ctx, t, row, 1, name);
     if (rc)
         return rc;
-    for (size_t i = 0; i < c->acc->origins.n; i++)
-        if (in_area(c, COV_ORIGIN, i, area, idx)) {
+    {
+        const size_t *list;
+        size_t n;
+        bool all;
+        area_units(c, w, COV_ORIGIN, area, idx, &all, &list, &n);
+        for (size_t i = 0; i < n; i++) {
             n_units++;
-            pop += hl__cov_unit_pop(c, COV_ORIGIN, i);
+            pop += hl__cov_unit_pop(c, COV_ORIGIN, all ? i : list[i]);
         }
+    }
     hl_table_set_int(t, row, 2, (int64_t)n_units);
     hl_table_set_real(t, row, 3, pop);
     for (size_t k = 0; k < c->n_ind; k++) {
         rollup r;
-        roll(c, &c->ind[k], area, idx, scratch, &r);
+        roll(c, &c->ind[k], area, idx, w, &r);
         hl_table_set_real(t, row, col++, r.su);
         hl_table_set_real(t, row, col++, r.sp);
         hl_table_set_real(t, row, col++, r.target);
@@ -323,7 +398,7 @@ static hl_status summary_row(cov *c, hl_table *t, const GEOSGeometry *g, const c
     return HL_OK;
 }
 
-static hl_status summaries(cov *c, double *scratch) {
+static hl_status summaries(cov *c, roll_ws *w) {
     hl_table *tt = NULL, *ct = NULL;
     const hl_layer *T = c->s->townships, *C = c->s->county;
     char buf[128];
@@ -332,11 +407,11 @@ static hl_status summaries(cov *c, double *scratch) {
         goto done;
     for (size_t t = 0; t < c->n_unit[COV_TOWNSHIP] && !rc; t++)
         rc = summary_row(c, tt, hl__layer_geom(T, t), hl_layer_id(T, t, buf, sizeof buf), hl_layer_value(T, t, "name"),
-                         AREA_TOWNSHIP, t, &c->ov_town[t * c->n_ov], scratch);
+                         AREA_TOWNSHIP, t, &c->ov_town[t * c->n_ov], w);
     if (rc || (rc = hl_table_create(c->ctx, "county_summary", HL_GEOM_POLYGON, &ct)) || (rc = summary_columns(c, ct)))
         goto done;
     rc = summary_row(c, ct, C ? hl__layer_geom(C, 0) : NULL, C ? hl_layer_id(C, 0, buf, sizeof buf) : "county",
-                     C ? hl_layer_value(C, 0, "name") : NULL, AREA_COUNTY, 0, c->ov_county, scratch);
+                     C ? hl_layer_value(C, 0, "name") : NULL, AREA_COUNTY, 0, c->ov_county, w);
     if (rc)
         goto done;
     rc = hl__analysis_add_table(c->a, tt);
@@ -351,7 +426,7 @@ done:
 }
 
 static hl_status is_row(cov *c, hl_table *t, const char *level, const char *code, const char *name, const cov_ind *ind,
-                        int area, size_t idx, double *scratch) {
+                        int area, size_t idx, roll_ws *w) {
     rollup r;
     size_t row, col = 4;
     hl_status rc = hl_table_add_row(c->ctx, t, NULL, 0, &row);
@@ -365,7 +440,7 @@ static hl_status is_row(cov *c, hl_table *t, const char *level, const char *code
         rc = hl_table_set_text(c->ctx, t, row, 3, ind->id);
     if (rc)
         return rc;
-    roll(c, ind, area, idx, scratch, &r);
+    roll(c, ind, area, idx, w, &r);
     if (isfinite(r.eu)) {
         hl_table_set_int(t, row, col, (int64_t)r.eu);
         hl_table_set_int(t, row, col + 1, (int64_t)r.mu);
@@ -390,7 +465,7 @@ static hl_status is_row(cov *c, hl_table *t, const char *level, const char *code
     return HL_OK;
 }
 
-static hl_status indicator_summary(cov *c, double *scratch) {
+static hl_status indicator_summary(cov *c, roll_ws *w) {
     static const char *text[] = {"level", "code", "name", "indicator"};
     static const char *ints[] = {"eligible_units", "meeting_units"};
     static const char *reals1[] = {"eligible_pop", "meeting_pop", "share_units", "share_pop", "target"};
@@ -408,16 +483,16 @@ static hl_status indicator_summary(cov *c, double *scratch) {
         goto done;
     for (size_t k = 0; k < c->n_ind && !rc; k++)
         rc = is_row(c, t, "county", C ? hl_layer_id(C, 0, buf, sizeof buf) : "county",
-                    C ? hl_layer_value(C, 0, "name") : NULL, &c->ind[k], AREA_COUNTY, 0, scratch);
+                    C ? hl_layer_value(C, 0, "name") : NULL, &c->ind[k], AREA_COUNTY, 0, w);
     for (size_t tw = 0; tw < c->n_unit[COV_TOWNSHIP] && !rc; tw++)
         for (size_t k = 0; k < c->n_ind && !rc; k++)
             rc = is_row(c, t, "township", hl_layer_id(T, tw, buf, sizeof buf), hl_layer_value(T, tw, "name"),
-                        &c->ind[k], AREA_TOWNSHIP, tw, scratch);
+                        &c->ind[k], AREA_TOWNSHIP, tw, w);
     for (size_t v = 0; v < c->n_unit[COV_VILLAGE] && !rc; v++)
         for (size_t k = 0; k < c->n_ind && !rc; k++)
             if (c->ind[k].level != COV_TOWNSHIP)
                 rc = is_row(c, t, "village", hl_layer_id(V, v, buf, sizeof buf), hl_layer_value(V, v, "name"),
-                            &c->ind[k], AREA_VILLAGE, v, scratch);
+                            &c->ind[k], AREA_VILLAGE, v, w);
     if (!rc) {
         rc = hl__analysis_add_table(c->a, t);
         t = NULL;
@@ -624,14 +699,11 @@ done:
 }
 
 hl_status hl__cov_tables(cov *c) {
-    size_t n = c->n_unit[COV_ORIGIN] + c->n_unit[COV_VILLAGE] + c->n_unit[COV_TOWNSHIP] + 1;
-    double *scratch = hl_malloc(c->ctx, n * sizeof *scratch);
-    hl_status rc;
-    if (!scratch)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-    if (!(rc = village_indicators(c)) && !(rc = summaries(c, scratch)) && !(rc = indicator_summary(c, scratch)) &&
+    roll_ws w;
+    hl_status rc = roll_ws_init(c, &w);
+    if (!rc && !(rc = village_indicators(c)) && !(rc = summaries(c, &w)) && !(rc = indicator_summary(c, &w)) &&
         !(rc = gaps(c)))
         rc = industry_access(c);
-    hl_free(scratch);
+    roll_ws_free(&w);
     return rc;
 }
