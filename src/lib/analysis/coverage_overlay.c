@@ -12,6 +12,7 @@
 
 #include "analysis/coverage_int.h"
 #include "core/core_int.h"
+#include "geom/geom_int.h"
 #include "layer/layer_int.h"
 
 static const char *CLASSES[] = {"expressway", "national", "provincial", "county", "township",
@@ -33,6 +34,10 @@ typedef struct ov {
     double *pipe_box; /* 4 per water pipe */
     tile_cache water_tiles; /* the water union in tiles */
     double *base_box; /* 4 per industry base */
+    /* envelope indexes: a province has tens of thousands of roads, pipes,
+       bases and facilities, each tested against every village */
+    hl_boxindex *road_ix, *pipe_ix, *base_ix;
+    hl_boxindex **fac_ix; /* per facility kind */
     GEOSGeometry *water;
     const GEOSPreparedGeometry *pwater;
     hl_table *clip; /* roads_by_village, or NULL */
@@ -103,8 +108,11 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
                          const char *code, double *row) {
     cov *c = o->c;
     const hl_layer *R = c->s->roads, *W = c->s->water_pipes;
-    hl_status rc = HL_OK;
-    for (size_t r = 0; r < hl_layer_count(R) && !rc; r++) {
+    const size_t *hit;
+    size_t n_hit;
+    hl_status rc = hl_boxindex_query(o->road_ix, pb, &hit, &n_hit);
+    for (size_t hi = 0; hi < n_hit && !rc; hi++) {
+        size_t r = hit[hi];
         const GEOSGeometry *g = hl__layer_geom(R, r);
         GEOSGeometry *x;
         double len = 0;
@@ -126,7 +134,10 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
         }
         GEOSGeom_destroy_r(o->h, x);
     }
-    for (size_t p = 0; p < hl_layer_count(W) && !rc; p++) {
+    if (!rc)
+        rc = hl_boxindex_query(o->pipe_ix, pb, &hit, &n_hit);
+    for (size_t hi = 0; hi < n_hit && !rc && W; hi++) {
+        size_t p = hit[hi];
         const GEOSGeometry *g = hl__layer_geom(W, p);
         GEOSGeometry *x;
         double len = 0;
@@ -152,22 +163,24 @@ static double inter_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEO
 }
 
 /* Water shares, industry bases and facilities. */
-static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const double *pb,
-                     const bool *members, double area, double *row) {
+static hl_status contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const double *pb,
+                          const size_t *members, size_t n_members, double area, double *row) {
     cov *c = o->c;
     const hl_origins *og = &c->acc->origins;
     const hl_layer *B = c->s->industry_bases;
     double pop = 0, wpop = 0;
+    const size_t *hit;
+    size_t n_hit;
+    hl_status rc;
     if (o->water && area > 0) {
         /* the water union covers the whole study: use the piece near P */
         o->water_tiles.u = o->water;
         row[6] = inter_area(o->h, P, hl__cov_near_part(c, &o->water_tiles, P)) / area;
     }
-    for (size_t i = 0; i < og->n; i++) {
+    for (size_t mi = 0; mi < n_members; mi++) {
+        size_t i = members[mi];
         double p = isfinite(og->population[i]) ? og->population[i] : 0;
         GEOSGeometry *pt;
-        if (!members[i])
-            continue;
         pop += p;
         if (!o->pwater || !og->has_xy[i] ||
             !(pt = GEOSGeom_createPointFromXY_r(o->h, og->xy[2 * i], og->xy[2 * i + 1])))
@@ -177,7 +190,10 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
         GEOSGeom_destroy_r(o->h, pt);
     }
     row[7] = o->water && pop > 0 ? wpop / pop : o->water ? NAN : 0;
-    for (size_t b = 0; b < hl_layer_count(B); b++) {
+    if ((rc = hl_boxindex_query(o->base_ix, pb, &hit, &n_hit)))
+        return rc;
+    for (size_t hi = 0; hi < n_hit; hi++) {
+        size_t b = hit[hi];
         const GEOSGeometry *g = hl__layer_geom(B, b);
         if (!g || !boxes_meet(pb, &o->base_box[4 * b]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
             continue;
@@ -187,7 +203,10 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
     }
     for (size_t k = 0; k < c->acc->n_kinds; k++) {
         const hl_kind_access *ka = &c->acc->kinds[k];
-        for (size_t f = 0; f < ka->n_fac; f++) {
+        if ((rc = hl_boxindex_query(o->fac_ix[k], pb, &hit, &n_hit)))
+            return rc;
+        for (size_t hi = 0; hi < n_hit; hi++) {
+            size_t f = hit[hi];
             const GEOSGeometry *g = hl__layer_geom(ka->fac, f);
             double fx, fy;
             if (!hl_layer_point(ka->fac, f, &fx, &fy) || fx < pb[0] || fx > pb[2] || fy < pb[1] || fy > pb[3])
@@ -196,10 +215,12 @@ static void contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *p
                 row[NF + NC + NS + k] += 1;
         }
     }
+    return HL_OK;
 }
 
 /* All statistics of polygon P into row[0..n_ov-1]. */
-static hl_status stats(ov *o, const GEOSGeometry *P, const bool *members, const char *code, double *row) {
+static hl_status stats(ov *o, const GEOSGeometry *P, const size_t *members, size_t n_members, const char *code,
+                       double *row) {
     cov *c = o->c;
     const GEOSPreparedGeometry *pp;
     double pb[4], area = 0;
@@ -218,7 +239,7 @@ static hl_status stats(ov *o, const GEOSGeometry *P, const bool *members, const 
     row[0] = area / 1e6;
     rc = lengths(o, P, pp, pb, code, row);
     if (!rc)
-        contents(o, P, pp, pb, members, area, row);
+        rc = contents(o, P, pp, pb, members, n_members, area, row);
     row[3] = area > 0 ? row[1] / 1000.0 / row[0] : NAN;
     row[4] = area > 0 ? row[2] / 1000.0 / row[0] : NAN;
     if (!c->s->water_service_areas)
@@ -255,6 +276,16 @@ static hl_status ov_init(cov *c, ov *o) {
         for (size_t r = 0; r < nb; r++)
             bbox(o->h, hl__layer_geom(c->s->industry_bases, r), &o->base_box[4 * r]);
     }
+    if ((rc = hl_boxindex_create(c->ctx, c->s->roads, &o->road_ix)) ||
+        (rc = hl_boxindex_create(c->ctx, c->s->water_pipes, &o->pipe_ix)) ||
+        (rc = hl_boxindex_create(c->ctx, c->s->industry_bases, &o->base_ix)))
+        return rc;
+    o->fac_ix = hl_calloc(c->ctx, c->acc->n_kinds ? c->acc->n_kinds : 1, sizeof *o->fac_ix);
+    if (!o->fac_ix)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t k = 0; k < c->acc->n_kinds; k++)
+        if ((rc = hl_boxindex_create(c->ctx, c->acc->kinds[k].fac, &o->fac_ix[k])))
+            return rc;
     if (c->s->water_service_areas) {
         const hl_layer *A = c->s->water_service_areas;
         size_t n = hl_layer_count(A), m = 0;
@@ -294,17 +325,47 @@ static void ov_free(ov *o) {
     hl_free(o->pipe_box);
     hl__cov_tiles_free(o->h, &o->water_tiles);
     hl_free(o->base_box);
+    hl_boxindex_destroy(o->road_ix);
+    hl_boxindex_destroy(o->pipe_ix);
+    hl_boxindex_destroy(o->base_ix);
+    if (o->fac_ix)
+        for (size_t k = 0; k < o->c->acc->n_kinds; k++)
+            hl_boxindex_destroy(o->fac_ix[k]);
+    hl_free(o->fac_ix);
 }
 
 /* village_overlay: one row per administrative village. */
-static hl_status villages(cov *c, ov *o, bool *members, double *row) {
+/* Origins grouped by key[i] < n_groups (counting sort, ascending within a
+ * group): group k is unit[start[k] .. start[k+1]-1].  Caller frees both. */
+static hl_status group_origins(cov *c, const size_t *key, size_t n_groups, size_t **start_out, size_t **unit_out) {
+    size_t n = c->acc->origins.n;
+    size_t *start = hl_calloc(c->ctx, n_groups + 2, sizeof *start);
+    size_t *unit = hl_malloc(c->ctx, (n ? n : 1) * sizeof *unit);
+    *start_out = start;
+    *unit_out = unit;
+    if (!start || !unit)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < n_groups)
+            start[key[i] + 2]++;
+    for (size_t k = 0; k < n_groups; k++)
+        start[k + 2] += start[k + 1];
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < n_groups)
+            unit[start[key[i] + 1]++] = i;
+    return HL_OK;
+}
+
+static hl_status villages(cov *c, ov *o, double *row) {
     const hl_layer *V = c->s->villages;
     size_t nv = hl_layer_count(V), cc, cn, ct, *cols = NULL;
+    size_t *start = NULL, *unit = NULL;
     hl_table *t = NULL;
     hl_status rc;
     char buf[128];
-    if ((rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
-        return rc;
+    if ((rc = group_origins(c, c->acc->origins.village, nv, &start, &unit)) ||
+        (rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
+        goto done;
     cols = hl_malloc(c->ctx, c->n_ov * sizeof *cols);
     if (!cols) {
         rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
@@ -321,8 +382,6 @@ static hl_status villages(cov *c, ov *o, bool *members, double *row) {
         size_t wsz = 0, r, tw = c->s->village_township ? c->s->village_township[v] : SIZE_MAX;
         unsigned char *wkb = g ? hl__geom_wkb(c->ctx, g, &wsz) : NULL;
         const char *code = hl_layer_id(V, v, buf, sizeof buf);
-        for (size_t i = 0; i < c->acc->origins.n; i++)
-            members[i] = c->acc->origins.village[i] == v;
         rc = hl_table_add_row(c->ctx, t, wkb, wsz, &r);
         if (wkb)
             GEOSFree_r(o->h, wkb);
@@ -333,7 +392,7 @@ static hl_status villages(cov *c, ov *o, bool *members, double *row) {
         if (!rc && tw != SIZE_MAX)
             rc = hl_table_set_text(c->ctx, t, r, ct, hl_layer_id(c->s->townships, tw, buf, sizeof buf));
         if (!rc)
-            rc = stats(o, g, members, hl_layer_id(V, v, buf, sizeof buf), row);
+            rc = stats(o, g, unit + start[v], start[v + 1] - start[v], hl_layer_id(V, v, buf, sizeof buf), row);
         for (size_t j = 0; j < c->n_ov && !rc; j++)
             hl_table_set_real(t, r, cols[j], row[j]);
     }
@@ -344,27 +403,29 @@ static hl_status villages(cov *c, ov *o, bool *members, double *row) {
 done:
     hl_table_destroy(t);
     hl_free(cols);
+    hl_free(start);
+    hl_free(unit);
     return rc;
 }
 
 hl_status hl__cov_overlay(cov *c) {
     size_t n = c->acc->origins.n, nt = c->n_unit[COV_TOWNSHIP];
-    bool *members = NULL;
+    size_t *start = NULL, *unit = NULL, *all = NULL;
     double *row = NULL;
     ov o;
     hl_status rc;
     memset(&o, 0, sizeof o);
     if ((rc = names_init(c)) || (rc = ov_init(c, &o)))
         goto done;
-    members = hl_calloc(c->ctx, n ? n : 1, sizeof *members);
+    all = hl_malloc(c->ctx, (n ? n : 1) * sizeof *all);
     row = hl_calloc(c->ctx, c->n_ov, sizeof *row);
     c->ov_town = hl_calloc(c->ctx, (nt ? nt : 1) * c->n_ov, sizeof *c->ov_town);
     c->ov_county = hl_calloc(c->ctx, c->n_ov, sizeof *c->ov_county);
-    if (!members || !row || !c->ov_town || !c->ov_county) {
+    if (!all || !row || !c->ov_town || !c->ov_county) {
         rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
-    if (c->s->villages && (rc = villages(c, &o, members, row)))
+    if (c->s->villages && (rc = villages(c, &o, row)))
         goto done;
     if (c->s->villages) {
         rc = hl__analysis_add_table(c->a, o.clip);
@@ -375,18 +436,20 @@ hl_status hl__cov_overlay(cov *c) {
         hl_table_destroy(o.clip);
         o.clip = NULL;
     }
-    for (size_t t = 0; t < nt && !rc; t++) {
-        for (size_t i = 0; i < n; i++)
-            members[i] = c->acc->origins.township[i] == t;
-        rc = stats(&o, hl__layer_geom(c->s->townships, t), members, NULL, &c->ov_town[t * c->n_ov]);
-    }
+    if ((rc = group_origins(c, c->acc->origins.township, nt, &start, &unit)))
+        goto done;
+    for (size_t t = 0; t < nt && !rc; t++)
+        rc = stats(&o, hl__layer_geom(c->s->townships, t), unit + start[t], start[t + 1] - start[t], NULL,
+                   &c->ov_town[t * c->n_ov]);
     for (size_t i = 0; i < n; i++)
-        members[i] = true;
+        all[i] = i;
     if (!rc)
-        rc = stats(&o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, members, NULL, c->ov_county);
+        rc = stats(&o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, all, n, NULL, c->ov_county);
 done:
     ov_free(&o);
-    hl_free(members);
+    hl_free(start);
+    hl_free(unit);
+    hl_free(all);
     hl_free(row);
     return rc;
 }

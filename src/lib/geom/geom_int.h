@@ -29,6 +29,21 @@ void hl_nearindex_destroy(hl_nearindex *ix);
  * index is empty); *feature receives its index (ties: lowest index). */
 double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *feature);
 
+/* A bounding-box index over the usable geometries of a layer: which
+ * features' envelopes meet a query box.  Answers come in ascending feature
+ * order, so sums taken over them add in the same order as a scan of the
+ * whole layer would. */
+typedef struct hl_boxindex hl_boxindex;
+/* Index every feature of `layer` with a geometry (layer borrowed; it must
+ * outlive the index).  `layer` may be NULL (an empty index).  Caller
+ * destroys *out with hl_boxindex_destroy. */
+hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **out);
+void hl_boxindex_destroy(hl_boxindex *ix);
+/* Features whose envelope meets box (xmin, ymin, xmax, ymax): *n of them,
+ * ascending, in an array owned by the index and valid until the next query.
+ * Returns HL_OK or HL_E_GEOM / HL_E_NOMEM with a message. */
+hl_status hl_boxindex_query(hl_boxindex *ix, const double *box, const size_t **hits, size_t *n);
+
 /* WKB (little endian, 2D) of a GEOS geometry; caller frees with GEOSFree_r. */
 unsigned char *hl__geom_wkb(hl_ctx *ctx, const GEOSGeometry *g, size_t *size);
 /* WKB of a point. Caller frees with GEOSFree_r. */

@@ -1,5 +1,6 @@
 /* Spatial lookups over layers with GEOS STRtrees and prepared geometries. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core_int.h"
@@ -183,4 +184,72 @@ unsigned char *hl__point_wkb(hl_ctx *ctx, double x, double y, size_t *size) {
     buf = hl__geom_wkb(ctx, p, size);
     GEOSGeom_destroy_r(h, p);
     return buf;
+}
+
+/* ---- bounding-box index ------------------------------------------------ */
+
+struct hl_boxindex {
+    hl_ctx *ctx;
+    GEOSSTRtree *tree;
+    size_t n;     /* features in the layer */
+    size_t *hits; /* n long: a query never returns more */
+    size_t n_hits;
+};
+
+hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **out) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    hl_boxindex *ix;
+    size_t n = layer ? hl_layer_count(layer) : 0;
+    *out = NULL;
+    if (!h) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    ix = hl_calloc(ctx, 1, sizeof *ix);
+    if (!ix) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    ix->ctx = ctx;
+    ix->n = n;
+    ix->hits = hl_malloc(ctx, (n ? n : 1) * sizeof *ix->hits);
+    ix->tree = GEOSSTRtree_create_r(h, 10);
+    if (!ix->hits || !ix->tree) {
+        hl_boxindex_destroy(ix);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory building a box index");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = hl__layer_geom(layer, i);
+        if (g && !GEOSisEmpty_r(h, g)) GEOSSTRtree_insert_r(h, ix->tree, g, (void *)(uintptr_t)(i + 1));
+    }
+    *out = ix;
+    return HL_OK;
+}
+
+void hl_boxindex_destroy(hl_boxindex *ix) {
+    if (!ix) return;
+    if (ix->tree) GEOSSTRtree_destroy_r(hl__geos(ix->ctx), ix->tree);
+    hl_free(ix->hits);
+    hl_free(ix);
+}
+
+static void box_hit(void *item, void *user) {
+    hl_boxindex *ix = user;
+    size_t i = (size_t)(uintptr_t)item - 1;
+    if (ix->n_hits < ix->n) ix->hits[ix->n_hits++] = i;
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+hl_status hl_boxindex_query(hl_boxindex *ix, const double *box, const size_t **hits, size_t *n) {
+    GEOSContextHandle_t h = hl__geos(ix->ctx);
+    GEOSGeometry *q;
+    *hits = ix->hits;
+    *n = 0;
+    ix->n_hits = 0;
+    if (ix->n == 0 || !(box[0] <= box[2]) || !(box[1] <= box[3])) return HL_OK;
+    q = GEOSGeom_createRectangle_r(h, box[0], box[1], box[2], box[3]);
+    if (!q) return hl_error(ix->ctx, HL_E_GEOM, "cannot build a query box: %s", hl__geos_last_error(ix->ctx));
+    GEOSSTRtree_query_r(h, ix->tree, q, box_hit, ix);
+    GEOSGeom_destroy_r(h, q);
+    qsort(ix->hits, ix->n_hits, sizeof *ix->hits, cmp_size);
+    *n = ix->n_hits;
+    return HL_OK;
 }

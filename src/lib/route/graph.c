@@ -1,6 +1,8 @@
-/* Routable graph: validates an edge list and builds forward and reverse
- * compressed-sparse-row adjacency (one arc per open edge direction, self
- * loops left out because they can never shorten a path). */
+/* Routable graph: validates an edge list, numbers the nodes internally in
+ * breadth-first order (for memory locality) and builds forward and reverse
+ * compressed-sparse-row adjacency over the internal numbers (one arc per
+ * open edge direction, self loops left out because they can never shorten a
+ * path). */
 #include <math.h>
 #include <string.h>
 
@@ -13,6 +15,8 @@ void hl_graph_destroy(hl_graph *g) {
     hl_free(g->fwd_s);
     hl_free(g->bwd_s);
     hl_free(g->len_m);
+    hl_free(g->new_of);
+    hl_free(g->old_of);
     hl_free(g->fwd_start);
     hl_free(g->fwd_arcs);
     hl_free(g->bwd_start);
@@ -22,15 +26,74 @@ void hl_graph_destroy(hl_graph *g) {
 
 static bool time_ok(double t) { return !isnan(t) && t >= 0.0; }
 
-/* Fill one CSR (start has n+1 entries, zeroed on entry).  by_tail selects
- * the forward CSR (rows are tails) or the reverse one (rows are heads).
- * Arcs in a row are in edge order, the along-direction arc first, which
- * makes the search order (and so every tie) independent of anything but
- * the input. */
+/* Internal node order: breadth-first over the undirected edges (closed
+ * directions included), from the lowest-numbered unvisited node of each
+ * component, neighbours in edge order.  A search's wavefront then touches
+ * labels and CSR rows that lie close together in memory, whatever order the
+ * caller numbered its nodes in (real networks come in line order).  Fills
+ * g->new_of and g->old_of.  Only the memory layout depends on it: the
+ * searches break ties by the caller's numbers.  Returns HL_OK or
+ * HL_E_NOMEM. */
+static hl_status number_nodes(hl_ctx *ctx, hl_graph *g) {
+    hl_status rc = HL_OK;
+    size_t n = g->n_nodes, m = g->n_edges, i;
+    size_t *inc_start = NULL;
+    uint32_t *inc = NULL, *queue = g->old_of, *new_of = g->new_of;
+    size_t head = 0, tail = 0, root = 0;
+    inc_start = hl_calloc(ctx, n + 1, sizeof *inc_start);
+    inc = inc_start ? hl_malloc(ctx, 2 * m * sizeof *inc) : NULL;
+    if (!inc) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory ordering a graph of %zu nodes", n);
+        goto done;
+    }
+    /* incidence lists (the other end of every edge at each node) */
+    for (i = 0; i < m; i++) {
+        inc_start[g->from[i] + 1]++;
+        inc_start[g->to[i] + 1]++;
+    }
+    for (i = 0; i < n; i++) inc_start[i + 1] += inc_start[i];
+    for (i = 0; i < m; i++) {
+        inc[inc_start[g->from[i]]++] = g->to[i];
+        inc[inc_start[g->to[i]]++] = g->from[i];
+    }
+    for (i = n; i > 0; i--) inc_start[i] = inc_start[i - 1];
+    inc_start[0] = 0;
+    /* breadth-first; the queue is old_of itself */
+    for (i = 0; i < n; i++) new_of[i] = HL_ROUTE_NONE;
+    while (tail < n) {
+        if (head == tail) {
+            while (new_of[root] != HL_ROUTE_NONE) root++;
+            new_of[root] = (uint32_t)tail;
+            queue[tail++] = (uint32_t)root;
+        }
+        {
+            uint32_t v = queue[head++];
+            size_t a;
+            for (a = inc_start[v]; a < inc_start[v + 1]; a++) {
+                uint32_t w = inc[a];
+                if (new_of[w] == HL_ROUTE_NONE) {
+                    new_of[w] = (uint32_t)tail;
+                    queue[tail++] = w;
+                }
+            }
+        }
+    }
+done:
+    hl_free(inc_start);
+    hl_free(inc);
+    return rc;
+}
+
+/* Fill one CSR over internal node numbers (start has n+1 entries, zeroed
+ * on entry).  by_tail selects the forward CSR (rows are tails) or the
+ * reverse one (rows are heads).  Arcs in a row are in edge order, the
+ * along-direction arc first, which makes the search order (and so every
+ * tie) independent of anything but the input. */
 static void build_csr(hl_graph *g, bool by_tail, size_t *start, hl__arc *arcs) {
     size_t n = g->n_nodes, i;
+    const uint32_t *nw = g->new_of;
     for (i = 0; i < g->n_edges; i++) {
-        uint32_t a = g->from[i], b = g->to[i];
+        uint32_t a = nw[g->from[i]], b = nw[g->to[i]];
         if (a == b) continue;
         if (isfinite(g->fwd_s[i])) start[(by_tail ? a : b) + 1]++;
         if (isfinite(g->bwd_s[i])) start[(by_tail ? b : a) + 1]++;
@@ -38,7 +101,7 @@ static void build_csr(hl_graph *g, bool by_tail, size_t *start, hl__arc *arcs) {
     for (i = 0; i < n; i++) start[i + 1] += start[i];
     /* place arcs using start[row] as a running cursor, then shift back */
     for (i = 0; i < g->n_edges; i++) {
-        uint32_t a = g->from[i], b = g->to[i];
+        uint32_t a = nw[g->from[i]], b = nw[g->to[i]];
         if (a == b) continue;
         if (isfinite(g->fwd_s[i])) {
             uint32_t row = by_tail ? a : b;
@@ -112,7 +175,9 @@ hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uin
     g->fwd_s = g->to ? hl_malloc(ctx, n_edges * sizeof *g->fwd_s) : NULL;
     g->bwd_s = g->fwd_s ? hl_malloc(ctx, n_edges * sizeof *g->bwd_s) : NULL;
     g->len_m = g->bwd_s ? hl_malloc(ctx, n_edges * sizeof *g->len_m) : NULL;
-    g->fwd_start = g->len_m ? hl_calloc(ctx, n_nodes + 1, sizeof *g->fwd_start) : NULL;
+    g->new_of = g->len_m ? hl_malloc(ctx, n_nodes * sizeof *g->new_of) : NULL;
+    g->old_of = g->new_of ? hl_malloc(ctx, n_nodes * sizeof *g->old_of) : NULL;
+    g->fwd_start = g->old_of ? hl_calloc(ctx, n_nodes + 1, sizeof *g->fwd_start) : NULL;
     g->bwd_start = g->fwd_start ? hl_calloc(ctx, n_nodes + 1, sizeof *g->bwd_start) : NULL;
     g->fwd_arcs = g->bwd_start ? hl_malloc(ctx, n_arcs * sizeof *g->fwd_arcs) : NULL;
     g->bwd_arcs = g->fwd_arcs ? hl_malloc(ctx, n_arcs * sizeof *g->bwd_arcs) : NULL;
@@ -131,6 +196,8 @@ hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uin
         else
             for (i = 0; i < n_edges; i++) g->len_m[i] = 0.0;
     }
+    rc = number_nodes(ctx, g);
+    if (rc) goto done;
     build_csr(g, true, g->fwd_start, g->fwd_arcs);
     build_csr(g, false, g->bwd_start, g->bwd_arcs);
     *out = g;

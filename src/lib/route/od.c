@@ -26,7 +26,8 @@ typedef struct od_job {
     hl_route_dir dir;
     double cutoff_s;
     /* searches start at search_nodes[r]; the answer for r and target c goes
-     * to out[r * r_stride + c * c_stride] */
+     * to out[r * r_stride + c * c_stride] (nodes and marks by internal
+     * node number, see route_int.h) */
     size_t n_search;
     const uint32_t *search_nodes;
     size_t n_target;
@@ -63,7 +64,7 @@ static void *od_worker_main(void *arg) {
     size_t r, c;
     while (take_row(job, &r)) {
         hl_status rc;
-        hl__search_seed(ws, job->search_nodes[r], 0.0, 0, 0.0, job->cutoff_s);
+        hl__search_seed(ws, job->g, job->search_nodes[r], 0.0, 0, 0.0, job->cutoff_s);
         rc = hl__search_run(ws, job->g, job->dir, job->cutoff_s, job->target_mark,
                             job->n_distinct_targets, job->ictx);
         if (rc == HL_OK && job->ictx && hl_ctx_interrupted(job->ictx)) rc = HL_E_INTERRUPTED;
@@ -102,6 +103,7 @@ hl_status hl_route_od_matrix(hl_ctx *ctx, const hl_graph *g, size_t n_orig, cons
     pthread_t tids[MAX_THREADS];
     bool started[MAX_THREADS];
     uint8_t *mark = NULL;
+    uint32_t *search_int = NULL, *target_int = NULL;
     size_t i, n_threads = 0, n_distinct = 0;
     bool from_orig, lock_ok = false;
 
@@ -176,10 +178,16 @@ hl_status hl_route_od_matrix(hl_ctx *ctx, const hl_graph *g, size_t n_orig, cons
         job.c_stride = n_dest;
     }
     mark = hl_calloc(ctx, g->n_nodes, sizeof *mark);
-    if (!mark) {
+    search_int = mark ? hl_malloc(ctx, job.n_search * sizeof *search_int) : NULL;
+    target_int = search_int ? hl_malloc(ctx, job.n_target * sizeof *target_int) : NULL;
+    if (!target_int) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory for an OD matrix on %zu nodes", g->n_nodes);
         goto done;
     }
+    for (i = 0; i < job.n_search; i++) search_int[i] = g->new_of[job.search_nodes[i]];
+    for (i = 0; i < job.n_target; i++) target_int[i] = g->new_of[job.target_nodes[i]];
+    job.search_nodes = search_int;
+    job.target_nodes = target_int;
     for (i = 0; i < job.n_target; i++) {
         if (!mark[job.target_nodes[i]]) n_distinct++;
         mark[job.target_nodes[i]] = 1;
@@ -212,5 +220,7 @@ done:
     if (lock_ok) pthread_mutex_destroy(&job.lock);
     for (i = 0; i < n_threads; i++) hl_route_ws_destroy(workers[i].ws);
     hl_free(mark);
+    hl_free(search_int);
+    hl_free(target_int);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* Private structures of the route module: the CSR graph, the search
- * workspace with its indexed 4-ary heap, and the internal search entry
+ * workspace with its lazy heap, and the internal search entry
  * points shared by search.c, od.c and isochrone.c. */
 #ifndef HL_ROUTE_INT_H
 #define HL_ROUTE_INT_H
@@ -20,33 +20,47 @@ typedef struct hl__arc {
     double len_m;
 } hl__arc;
 
+/* The graph keeps the caller's edge arrays (original node numbers) and
+ * builds its CSR rows in an internal node order chosen for memory locality
+ * (breadth-first, see graph.c): row i of the CSR is internal node i and
+ * arc->node is internal too.  new_of maps a caller's node to its internal
+ * number, old_of back.  Everything the public API takes or returns uses the
+ * caller's numbering; the searches translate at the boundary, and break
+ * exact key ties by the caller's number, so that the search order (and
+ * every answer) is the same as without renumbering. */
 struct hl_graph {
     size_t n_nodes, n_edges, n_arcs;
     uint32_t *from, *to;
     double *fwd_s, *bwd_s, *len_m;
-    size_t *fwd_start; /* n_nodes + 1 */
+    uint32_t *new_of;  /* n_nodes: caller's node -> internal node */
+    uint32_t *old_of;  /* n_nodes: internal node -> caller's node */
+    size_t *fwd_start; /* n_nodes + 1, by internal node */
     hl__arc *fwd_arcs;
-    size_t *bwd_start; /* n_nodes + 1 */
+    size_t *bwd_start; /* n_nodes + 1, by internal node */
     hl__arc *bwd_arcs;
 };
 
-/* Heap entry: key (time, source, id); id is a node (one-label search) or
- * a label slot node*k + j (k-label search). */
+/* Heap entry of the lazy heap.  The key is (time, source, id), compared as
+ * two unsigned integers: tk holds the time's bits mapped so that integer
+ * order is double order (-0.0 taken as +0.0), sid = source << 32 | id.  id
+ * is a node (one-label search) or a label slot node*k + j (k-label
+ * search).  An entry is live while its id is queued and its key is the
+ * id's current label; other entries are stale and skipped when popped. */
 typedef struct hl__heap_entry {
-    double t;
-    uint32_t s;
-    uint32_t id;
+    uint64_t tk;
+    uint64_t sid;
 } hl__heap_entry;
 
-#define HL__NOT_IN_HEAP UINT32_MAX
-
 /* A node's label in the one-label search, kept together so that an update
- * touches one cache line.  Unlabelled: t = l = INFINITY, s = pred = NONE. */
+ * touches one cache line (32 bytes: two per line, never split).
+ * Unlabelled: t = l = INFINITY, s = pred = NONE, queued = 0. */
 typedef struct hl__label {
-    double t;      /* time, s */
-    double l;      /* length, m */
-    uint32_t s;    /* source index */
-    uint32_t pred; /* edge the label came by */
+    double t;        /* time, s */
+    double l;        /* length, m */
+    uint32_t s;      /* source index */
+    uint32_t pred;   /* edge the label came by */
+    uint32_t queued; /* 1 while a live heap entry holds this label's key */
+    uint32_t spare;
 } hl__label;
 
 struct hl_route_ws {
@@ -56,16 +70,22 @@ struct hl_route_ws {
     uint8_t *done; /* OD target bookkeeping */
     uint32_t *touched; /* nodes that got a label in the current search */
     size_t n_touched;
-    /* heap over ids 0 .. id_cap-1 */
+    /* lazy heap of heap_cap entries over ids 0 .. id_cap-1; heap_cap is
+     * more than id_cap so that dropping the stale entries always frees
+     * room (see heap_make_room in search.c) */
     hl__heap_entry *heap;
-    size_t heap_n;
-    uint32_t *pos; /* id -> heap index, HL__NOT_IN_HEAP */
+    size_t heap_n, heap_cap;
     size_t id_cap;
+    /* set by each search: the graph's old_of (to break exact key ties by
+     * the caller's node number) and the labels per node (1 or k) */
+    const uint32_t *old_of;
+    size_t heap_k;
     /* k-label state: slot arrays n_nodes*k_cap, count per node */
     size_t k_cap;
     double *k_time_s;
     double *k_len_m;
     uint32_t *k_src;
+    uint8_t *k_queued; /* 1 while a live heap entry holds the slot's key */
     uint32_t *k_count;
 };
 
@@ -78,11 +98,14 @@ static inline bool hl__label_better(double t1, uint32_t s1, double l1, double t2
     return l1 < l2;
 }
 
-/* Seed one source label into a clean workspace (one-label search). */
-void hl__search_seed(hl_route_ws *ws, uint32_t node, double t, uint32_t s, double l,
-                     double cutoff_s);
+/* Seed one source label into a clean workspace (one-label search); node is
+ * an internal node number (g->new_of of the caller's). */
+void hl__search_seed(hl_route_ws *ws, const hl_graph *g, uint32_t node, double t, uint32_t s,
+                     double l, double cutoff_s);
 /* Run the one-label search from the seeded labels.  If target_mark is not
- * NULL the search stops once the n_targets distinct marked nodes are final.
+ * NULL (indexed by internal node) the search stops once the n_targets
+ * distinct marked nodes are final.  ws->lab is then indexed by internal
+ * node.
  * `ictx` is only polled for interruption (may be NULL).  Returns HL_OK or
  * HL_E_INTERRUPTED (without setting a message: the caller does). */
 hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, double cutoff_s,

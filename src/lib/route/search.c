@@ -1,13 +1,21 @@
-/* Multi-source shortest-time searches: the reusable workspace, an indexed
- * 4-ary heap with decrease-key, the one-label search (nearest source per
- * node) and the k-label search (k nearest distinct sources per node).
+/* Multi-source shortest-time searches: the reusable workspace, a lazy
+ * 4-ary heap, the one-label search (nearest source per node) and the
+ * k-label search (k nearest distinct sources per node).
  *
  * Both searches are label-correcting Dijkstra: a node's label is replaced
  * whenever a better one (route.h label order, with the 1e-9 s time
  * tolerance) arrives, and the node re-enters the heap.  With exact
  * arithmetic this is plain Dijkstra (each node settles once); the re-entry
  * only matters for labels within the tolerance, where it makes the tie rule
- * hold whatever order equal-time labels arrive in. */
+ * hold whatever order equal-time labels arrive in.
+ *
+ * The heap is lazy (no decrease-key, no position array): a label whose key
+ * (time, source) changes pushes a new entry, and entries whose key is no
+ * longer their id's label, or whose id was already expanded with that
+ * label, are dropped when they reach the top.  A per-id `queued` flag says
+ * that a live entry exists, so the live entries are exactly the ids that an
+ * indexed decrease-key heap would hold, with the same keys: the expansion
+ * order (by time, source, id) is the same, and so is every answer. */
 #include <math.h>
 #include <string.h>
 
@@ -15,8 +23,24 @@
 
 /* Poll the interrupt flag every this many heap pops. */
 #define POLL_MASK 0xFFFFu
+/* Heap arity (4: shallower than binary, children in one cache line). */
+#define ARITY 4
+#define SIGN_BIT 0x8000000000000000ull
 
-static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE};
+/* A hint to start loading memory that is needed soon (no effect on
+ * results). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE, 0, 0};
+
+/* Heap room for id_cap ids: the live entries never exceed id_cap, so half
+ * as many again leaves at least that much for stale ones between two
+ * compactions (amortised O(1) per push). */
+static size_t heap_cap_for(size_t id_cap) { return id_cap + id_cap / 2 + 16; }
 
 /* ---- workspace -------------------------------------------------------- */
 
@@ -26,10 +50,10 @@ void hl_route_ws_destroy(hl_route_ws *ws) {
     hl_free(ws->done);
     hl_free(ws->touched);
     hl_free(ws->heap);
-    hl_free(ws->pos);
     hl_free(ws->k_time_s);
     hl_free(ws->k_len_m);
     hl_free(ws->k_src);
+    hl_free(ws->k_queued);
     hl_free(ws->k_count);
     hl_free(ws);
 }
@@ -45,20 +69,17 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
     if (ws) {
         ws->n_nodes = n;
         ws->id_cap = n;
+        ws->heap_cap = heap_cap_for(n);
         ws->lab = hl_malloc(ctx, n * sizeof *ws->lab);
         ws->done = ws->lab ? hl_calloc(ctx, n, sizeof *ws->done) : NULL;
         ws->touched = ws->done ? hl_malloc(ctx, n * sizeof *ws->touched) : NULL;
-        ws->heap = ws->touched ? hl_malloc(ctx, n * sizeof *ws->heap) : NULL;
-        ws->pos = ws->heap ? hl_malloc(ctx, n * sizeof *ws->pos) : NULL;
+        ws->heap = ws->touched ? hl_malloc(ctx, ws->heap_cap * sizeof *ws->heap) : NULL;
     }
-    if (!ws || !ws->pos) {
+    if (!ws || !ws->heap) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory creating a route workspace for %zu nodes", n);
         goto done;
     }
-    for (i = 0; i < n; i++) {
-        ws->lab[i] = UNLABELLED;
-        ws->pos[i] = HL__NOT_IN_HEAP;
-    }
+    for (i = 0; i < n; i++) ws->lab[i] = UNLABELLED;
     *out = ws;
     ws = NULL;
 done:
@@ -66,105 +87,168 @@ done:
     return rc;
 }
 
-/* ---- indexed 4-ary heap ----------------------------------------------- */
+/* ---- lazy 4-ary heap -------------------------------------------------- */
 
-static inline bool key_less(const hl__heap_entry *a, const hl__heap_entry *b) {
-    if (a->t != b->t) return a->t < b->t;
-    if (a->s != b->s) return a->s < b->s;
-    return a->id < b->id;
+/* Order-preserving integer image of a (non-NaN) time; -0.0 maps as +0.0
+ * so that the key order is exactly the double order. */
+static inline uint64_t time_key(double t) {
+    uint64_t b;
+    t += 0.0; /* -0.0 + 0.0 == +0.0 */
+    memcpy(&b, &t, sizeof b);
+    return (b & SIGN_BIT) ? ~b : b | SIGN_BIT;
 }
 
-static void heap_sift_up(hl_route_ws *ws, size_t i) {
-    hl__heap_entry *h = ws->heap;
-    hl__heap_entry e = h[i];
-    while (i > 0) {
-        size_t p = (i - 1) / 4;
-        if (!key_less(&e, &h[p])) break;
-        h[i] = h[p];
-        ws->pos[h[i].id] = (uint32_t)i;
-        i = p;
-    }
-    h[i] = e;
-    ws->pos[e.id] = (uint32_t)i;
+static inline double key_time(uint64_t k) {
+    uint64_t b = (k & SIGN_BIT) ? k & ~SIGN_BIT : ~k;
+    double t;
+    memcpy(&t, &b, sizeof t);
+    return t;
 }
 
-static void heap_sift_down(hl_route_ws *ws, size_t i) {
-    hl__heap_entry *h = ws->heap;
-    hl__heap_entry e = h[i];
-    size_t n = ws->heap_n;
+static inline uint64_t make_sid(uint32_t s, uint32_t id) { return (uint64_t)s << 32 | id; }
+static inline uint32_t sid_id(uint64_t sid) { return (uint32_t)sid; }
+static inline uint32_t sid_src(uint64_t sid) { return (uint32_t)(sid >> 32); }
+
+/* The caller's number of heap id `id` (node or slot node*k + j). */
+static uint64_t caller_id(const hl_route_ws *ws, uint32_t id) {
+    size_t k = ws->heap_k;
+    if (!ws->old_of) return id;
+    return (uint64_t)ws->old_of[id / k] * k + id % k;
+}
+
+/* Key order (time, source, caller's id).  Exact (time, source) ties are
+ * rare, so the caller's number is only looked up for them. */
+static inline bool key_less(const hl_route_ws *ws, const hl__heap_entry *a,
+                            const hl__heap_entry *b) {
+    if (a->tk != b->tk) return a->tk < b->tk;
+    if ((a->sid ^ b->sid) >> 32) return a->sid < b->sid;
+    return caller_id(ws, sid_id(a->sid)) < caller_id(ws, sid_id(b->sid));
+}
+
+/* Move e down from the hole at i (restores the heap below i). */
+static void heap_sift_down(const hl_route_ws *ws, hl__heap_entry *h, size_t n, size_t i,
+                           hl__heap_entry e) {
     for (;;) {
-        size_t c = 4 * i + 1, best, end, j;
+        size_t c = ARITY * i + 1, best, end, j;
         if (c >= n) break;
         best = c;
-        end = c + 4 < n ? c + 4 : n;
+        end = c + ARITY < n ? c + ARITY : n;
         for (j = c + 1; j < end; j++)
-            if (key_less(&h[j], &h[best])) best = j;
-        if (!key_less(&h[best], &e)) break;
+            if (key_less(ws, &h[j], &h[best])) best = j;
+        if (!key_less(ws, &h[best], &e)) break;
         h[i] = h[best];
-        ws->pos[h[i].id] = (uint32_t)i;
         i = best;
     }
     h[i] = e;
-    ws->pos[e.id] = (uint32_t)i;
 }
 
-/* Insert id with key (t, s), or change its key if it is in the heap. */
-static inline void heap_set(hl_route_ws *ws, uint32_t id, double t, uint32_t s) {
-    uint32_t p = ws->pos[id];
-    hl__heap_entry e = {t, s, id};
-    if (p == HL__NOT_IN_HEAP) {
-        size_t i = ws->heap_n++;
-        ws->heap[i] = e;
-        heap_sift_up(ws, i);
-    } else {
-        bool up = key_less(&e, &ws->heap[p]);
-        ws->heap[p] = e;
-        if (up)
-            heap_sift_up(ws, p);
-        else
-            heap_sift_down(ws, p);
+/* Append an entry (the caller made room). */
+static inline void heap_push(hl_route_ws *ws, uint64_t tk, uint64_t sid) {
+    hl__heap_entry *h = ws->heap;
+    hl__heap_entry e;
+    size_t i = ws->heap_n++;
+    e.tk = tk;
+    e.sid = sid;
+    while (i > 0) {
+        size_t p = (i - 1) / ARITY;
+        if (!key_less(ws, &e, &h[p])) break;
+        h[i] = h[p];
+        i = p;
     }
+    h[i] = e;
 }
 
-static inline hl__heap_entry heap_pop(hl_route_ws *ws) {
-    hl__heap_entry top = ws->heap[0];
-    ws->pos[top.id] = HL__NOT_IN_HEAP;
-    ws->heap_n--;
-    if (ws->heap_n > 0) {
-        ws->heap[0] = ws->heap[ws->heap_n];
-        heap_sift_down(ws, 0);
+/* Remove the top entry: the hole left at the root goes down along the
+ * smaller children to a leaf, then the last entry moves up from there. */
+static inline void heap_drop_top(hl_route_ws *ws) {
+    hl__heap_entry *h = ws->heap;
+    size_t n = --ws->heap_n, i = 0;
+    hl__heap_entry last;
+    if (n == 0) return;
+    last = h[n];
+    for (;;) {
+        size_t c = ARITY * i + 1, best = c, end, j;
+        if (c >= n) break;
+        end = c + ARITY < n ? c + ARITY : n;
+        for (j = c + 1; j < end; j++)
+            if (key_less(ws, &h[j], &h[best])) best = j;
+        h[i] = h[best];
+        i = best;
     }
-    return top;
+    while (i > 0) {
+        size_t p = (i - 1) / ARITY;
+        if (!key_less(ws, &last, &h[p])) break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = last;
 }
 
-static void heap_clear(hl_route_ws *ws) {
+/* Rebuild the heap property over h[0 .. n-1]. */
+static void heap_build(const hl_route_ws *ws, hl__heap_entry *h, size_t n) {
     size_t i;
-    for (i = 0; i < ws->heap_n; i++) ws->pos[ws->heap[i].id] = HL__NOT_IN_HEAP;
-    ws->heap_n = 0;
+    if (n < 2) return;
+    for (i = (n - 2) / ARITY + 1; i-- > 0;) heap_sift_down(ws, h, n, i, h[i]);
 }
 
 /* ---- one-label search ------------------------------------------------- */
 
+/* Is heap entry e live in the one-label search? */
+static inline bool live1(const hl__label *lb, const hl__heap_entry *e) {
+    return lb->queued && lb->s == sid_src(e->sid) && time_key(lb->t) == e->tk;
+}
+
+/* Drop the stale entries of a full heap (one-label search).  Identical
+ * copies of a live entry are kept once.  The order of later pops depends
+ * only on the set of live keys, not on the heap's layout. */
+static void compact1(hl_route_ws *ws) {
+    hl__heap_entry *h = ws->heap;
+    size_t i, m = 0;
+    for (i = 0; i < ws->heap_n; i++) {
+        hl__label *lb = &ws->lab[sid_id(h[i].sid)];
+        if (live1(lb, &h[i])) {
+            lb->queued = 0; /* so that a copy of this entry is dropped */
+            h[m++] = h[i];
+        }
+    }
+    for (i = 0; i < m; i++) ws->lab[sid_id(h[i].sid)].queued = 1;
+    ws->heap_n = m;
+    heap_build(ws, h, m);
+}
+
 /* Offer label (t, s, l) reached by `edge` to node w. */
 static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, double l,
-                          uint32_t edge, double cutoff_s) {
+                          uint32_t edge, double cutoff_s, const size_t *start) {
     hl__label *lb;
+    bool same_key;
     if (t > cutoff_s) return;
     lb = &ws->lab[w];
     if (lb->t == INFINITY)
         ws->touched[ws->n_touched++] = w;
     else if (!hl__label_better(t, s, l, lb->t, lb->s, lb->l))
         return;
+    /* the live entry (if any) still carries the right key when only the
+     * length improved */
+    same_key = lb->queued && lb->s == s && lb->t == t;
     lb->t = t;
     lb->s = s;
     lb->l = l;
     lb->pred = edge;
-    heap_set(ws, w, t, s);
+    if (!same_key) {
+        if (ws->heap_n == ws->heap_cap) compact1(ws);
+        heap_push(ws, time_key(t), make_sid(s, w));
+        lb->queued = 1;
+#ifndef NO_PF_START
+        if (start) PREFETCH(&start[w]);
+#endif
+    }
 }
 
-void hl__search_seed(hl_route_ws *ws, uint32_t node, double t, uint32_t s, double l,
-                     double cutoff_s) {
-    offer1(ws, node, t, s, l, HL_ROUTE_NONE, cutoff_s);
+void hl__search_seed(hl_route_ws *ws, const hl_graph *g, uint32_t node, double t, uint32_t s,
+                     double l, double cutoff_s) {
+    ws->old_of = g->old_of;
+    ws->heap_k = 1;
+    offer1(ws, node, t, s, l, HL_ROUTE_NONE, cutoff_s, NULL);
 }
 
 hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, double cutoff_s,
@@ -177,31 +261,65 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
     uint32_t pops = 0;
 
     while (ws->heap_n > 0) {
-        hl__heap_entry e;
-        uint32_t v, s;
+        const hl__heap_entry e = ws->heap[0];
+        uint32_t v = sid_id(e.sid), s;
+        hl__label *lb = &ws->lab[v];
         double tv, lv;
         size_t a, a_end;
+        if (!live1(lb, &e)) {
+            heap_drop_top(ws);
+            continue;
+        }
         /* Once every target has been popped, a target's label can still
          * change only through a label within the tolerance of it; new
          * labels are never earlier than the heap top. */
-        if (stop_armed && ws->heap[0].t > t_stop + HL_ROUTE_TIME_EPS_S) break;
+        if (stop_armed && lb->t > t_stop + HL_ROUTE_TIME_EPS_S) break;
         if ((++pops & POLL_MASK) == 0 && ictx && hl_ctx_interrupted(ictx)) return HL_E_INTERRUPTED;
-        e = heap_pop(ws);
-        v = e.id;
+        heap_drop_top(ws);
+#ifndef NO_PF_ARCS
+        if (ws->heap_n > 0) {
+            size_t u = sid_id(ws->heap[0].sid);
+            PREFETCH(&arcs[start[u]]);
+#ifndef NO_PF_ARCS2
+            PREFETCH((const char *)&arcs[start[u + 1]] - 1);
+#endif
+#ifdef PF_NB2
+            {
+                size_t b, b_end = start[u + 1];
+                for (b = start[u]; b < b_end; b++) PREFETCH(&ws->lab[arcs[b].node]);
+            }
+#endif
+#ifdef PF_DEEP
+            if (ws->heap_n > 1) {
+                const hl__heap_entry *h = ws->heap;
+                size_t best = 1, j, end = ws->heap_n < 5 ? ws->heap_n : 5;
+                for (j = 2; j < end; j++)
+                    if (key_less(ws, &h[j], &h[best])) best = j;
+                u = sid_id(h[best].sid);
+                PREFETCH(&arcs[start[u]]);
+                PREFETCH((const char *)&arcs[start[u + 1]] - 1);
+            }
+#endif
+        }
+#endif
+        lb->queued = 0;
+        tv = lb->t;
+        lv = lb->l;
+        s = lb->s;
         if (target_mark && target_mark[v] && !ws->done[v]) {
             ws->done[v] = 1;
             if (--remaining == 0) {
                 stop_armed = true;
-                t_stop = e.t;
+                t_stop = tv;
             }
         }
-        tv = ws->lab[v].t;
-        lv = ws->lab[v].l;
-        s = ws->lab[v].s;
         a_end = start[v + 1];
+#ifndef NO_PF_NB
+        for (a = start[v]; a < a_end; a++) PREFETCH(&ws->lab[arcs[a].node]);
+#endif
         for (a = start[v]; a < a_end; a++) {
             const hl__arc *arc = &arcs[a];
-            offer1(ws, arc->node, tv + arc->time_s, s, lv + arc->len_m, arc->edge, cutoff_s);
+            offer1(ws, arc->node, tv + arc->time_s, s, lv + arc->len_m, arc->edge, cutoff_s, start);
         }
     }
     return HL_OK;
@@ -209,7 +327,7 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
 
 void hl__search_reset(hl_route_ws *ws) {
     size_t i;
-    heap_clear(ws);
+    ws->heap_n = 0;
     for (i = 0; i < ws->n_touched; i++) {
         uint32_t v = ws->touched[i];
         ws->lab[v] = UNLABELLED;
@@ -280,8 +398,8 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
     }
     n = g->n_nodes;
     for (i = 0; i < n_sources; i++)
-        hl__search_seed(ws, source_node[i], source_time_s ? source_time_s[i] : 0.0, (uint32_t)i,
-                        source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
+        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
+                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
     rc = hl__search_run(ws, g, o.dir, o.cutoff_s, NULL, 0, ctx);
     if (rc) {
         hl__search_reset(ws);
@@ -289,7 +407,7 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
         goto done;
     }
     for (i = 0; i < n; i++) {
-        const hl__label *lb = &ws->lab[i];
+        const hl__label *lb = &ws->lab[g->new_of[i]];
         if (time_s) time_s[i] = lb->t;
         if (length_m) length_m[i] = lb->l;
         if (source) source[i] = lb->s;
@@ -309,14 +427,17 @@ static hl_status ws_reserve_k(hl_ctx *ctx, hl_route_ws *ws, size_t k) {
     if (k > ws->k_cap || !ws->k_count) {
         double *kt = NULL, *kl = NULL;
         uint32_t *ks = NULL, *kc = NULL;
+        uint8_t *kq = NULL;
         kt = hl_malloc(ctx, slots * sizeof *kt);
         kl = kt ? hl_malloc(ctx, slots * sizeof *kl) : NULL;
         ks = kl ? hl_malloc(ctx, slots * sizeof *ks) : NULL;
-        kc = ks ? hl_calloc(ctx, n, sizeof *kc) : NULL;
+        kq = ks ? hl_calloc(ctx, slots, sizeof *kq) : NULL;
+        kc = kq ? hl_calloc(ctx, n, sizeof *kc) : NULL;
         if (!kc) {
             hl_free(kt);
             hl_free(kl);
             hl_free(ks);
+            hl_free(kq);
             return hl_error(ctx, HL_E_NOMEM, "out of memory for %zu labels per node (%zu nodes)", k,
                             n);
         }
@@ -328,29 +449,47 @@ static hl_status ws_reserve_k(hl_ctx *ctx, hl_route_ws *ws, size_t k) {
         hl_free(ws->k_time_s);
         hl_free(ws->k_len_m);
         hl_free(ws->k_src);
+        hl_free(ws->k_queued);
         hl_free(ws->k_count);
         ws->k_time_s = kt;
         ws->k_len_m = kl;
         ws->k_src = ks;
+        ws->k_queued = kq;
         ws->k_count = kc;
         ws->k_cap = k;
     }
     if (slots > ws->id_cap) {
         /* the heap is empty between searches, so nothing needs keeping */
-        hl__heap_entry *h = hl_malloc(ctx, slots * sizeof *h);
-        uint32_t *pos = h ? hl_malloc(ctx, slots * sizeof *pos) : NULL;
-        if (!pos) {
-            hl_free(h);
-            return hl_error(ctx, HL_E_NOMEM, "out of memory for a heap of %zu labels", slots);
-        }
-        for (i = 0; i < slots; i++) pos[i] = HL__NOT_IN_HEAP;
+        size_t cap = heap_cap_for(slots);
+        hl__heap_entry *h = hl_malloc(ctx, cap * sizeof *h);
+        if (!h) return hl_error(ctx, HL_E_NOMEM, "out of memory for a heap of %zu labels", slots);
         hl_free(ws->heap);
-        hl_free(ws->pos);
         ws->heap = h;
-        ws->pos = pos;
+        ws->heap_cap = cap;
         ws->id_cap = slots;
     }
     return HL_OK;
+}
+
+/* Is heap entry e live in the k-label search? */
+static inline bool livek(const hl_route_ws *ws, const hl__heap_entry *e) {
+    uint32_t slot = sid_id(e->sid);
+    return ws->k_queued[slot] && ws->k_src[slot] == sid_src(e->sid) &&
+           time_key(ws->k_time_s[slot]) == e->tk;
+}
+
+/* Drop the stale entries of a full heap (k-label search), as compact1. */
+static void compactk(hl_route_ws *ws) {
+    hl__heap_entry *h = ws->heap;
+    size_t i, m = 0;
+    for (i = 0; i < ws->heap_n; i++)
+        if (livek(ws, &h[i])) {
+            ws->k_queued[sid_id(h[i].sid)] = 0;
+            h[m++] = h[i];
+        }
+    for (i = 0; i < m; i++) ws->k_queued[sid_id(h[i].sid)] = 1;
+    ws->heap_n = m;
+    heap_build(ws, h, m);
 }
 
 /* Offer label (t, s, l) to node w in the k-label search. */
@@ -358,6 +497,7 @@ static inline void offerk(hl_route_ws *ws, size_t k, uint32_t w, double t, uint3
                           double cutoff_s) {
     size_t base = (size_t)w * k, slot = SIZE_MAX, j;
     uint32_t c;
+    bool same_key;
     if (t > cutoff_s) return;
     c = ws->k_count[w];
     for (j = 0; j < c; j++) {
@@ -382,10 +522,15 @@ static inline void offerk(hl_route_ws *ws, size_t k, uint32_t w, double t, uint3
             return;
         slot = worst;
     }
+    same_key = ws->k_queued[slot] && ws->k_src[slot] == s && ws->k_time_s[slot] == t;
     ws->k_time_s[slot] = t;
     ws->k_src[slot] = s;
     ws->k_len_m[slot] = l;
-    heap_set(ws, (uint32_t)slot, t, s);
+    if (!same_key) {
+        if (ws->heap_n == ws->heap_cap) compactk(ws);
+        heap_push(ws, time_key(t), make_sid(s, (uint32_t)slot));
+        ws->k_queued[slot] = 1;
+    }
 }
 
 static hl_status run_k(hl_route_ws *ws, const hl_graph *g, size_t k, hl_route_dir dir,
@@ -394,16 +539,21 @@ static hl_status run_k(hl_route_ws *ws, const hl_graph *g, size_t k, hl_route_di
     const hl__arc *arcs = dir == HL_ROUTE_BACKWARD ? g->bwd_arcs : g->fwd_arcs;
     uint32_t pops = 0;
     while (ws->heap_n > 0) {
-        hl__heap_entry e;
-        uint32_t v, s;
+        const hl__heap_entry e = ws->heap[0];
+        uint32_t slot = sid_id(e.sid), v, s;
         double tv, lv;
         size_t a, a_end;
+        if (!livek(ws, &e)) {
+            heap_drop_top(ws);
+            continue;
+        }
         if ((++pops & POLL_MASK) == 0 && ictx && hl_ctx_interrupted(ictx)) return HL_E_INTERRUPTED;
-        e = heap_pop(ws);
-        v = (uint32_t)(e.id / k);
-        tv = ws->k_time_s[e.id];
-        lv = ws->k_len_m[e.id];
-        s = ws->k_src[e.id];
+        heap_drop_top(ws);
+        ws->k_queued[slot] = 0;
+        v = (uint32_t)(slot / k);
+        tv = ws->k_time_s[slot];
+        lv = ws->k_len_m[slot];
+        s = ws->k_src[slot];
         a_end = start[v + 1];
         for (a = start[v]; a < a_end; a++) {
             const hl__arc *arc = &arcs[a];
@@ -415,7 +565,7 @@ static hl_status run_k(hl_route_ws *ws, const hl_graph *g, size_t k, hl_route_di
 
 static void reset_k(hl_route_ws *ws, size_t k) {
     size_t i, j;
-    heap_clear(ws);
+    ws->heap_n = 0;
     for (i = 0; i < ws->n_touched; i++) {
         uint32_t v = ws->touched[i];
         size_t base = (size_t)v * k;
@@ -423,6 +573,7 @@ static void reset_k(hl_route_ws *ws, size_t k) {
             ws->k_time_s[base + j] = INFINITY;
             ws->k_len_m[base + j] = INFINITY;
             ws->k_src[base + j] = HL_ROUTE_NONE;
+            ws->k_queued[base + j] = 0;
         }
         ws->k_count[v] = 0;
     }
@@ -463,8 +614,10 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
     }
     rc = ws_reserve_k(ctx, ws, k);
     if (rc) goto done;
+    ws->old_of = g->old_of;
+    ws->heap_k = k;
     for (i = 0; i < n_sources; i++)
-        offerk(ws, k, source_node[i], source_time_s ? source_time_s[i] : 0.0, (uint32_t)i,
+        offerk(ws, k, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0, (uint32_t)i,
                source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
     rc = run_k(ws, g, k, o.dir, o.cutoff_s, ctx);
     if (rc) {
@@ -473,7 +626,8 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
         goto done;
     }
     for (i = 0; i < n; i++) {
-        size_t base = i * k, c = ws->k_count[i];
+        /* node i's labels sit at its internal slots; its output row is i */
+        size_t v = g->new_of[i], base = v * k, out = i * k, c = ws->k_count[v];
         /* insertion sort of the node's labels by the label order */
         for (j = 1; j < c; j++) {
             double t = ws->k_time_s[base + j], l = ws->k_len_m[base + j];
@@ -491,9 +645,9 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
             ws->k_src[base + m] = s;
         }
         /* unused slots are already INFINITY / NONE */
-        memcpy(time_s + base, ws->k_time_s + base, k * sizeof *time_s);
-        if (length_m) memcpy(length_m + base, ws->k_len_m + base, k * sizeof *length_m);
-        if (source) memcpy(source + base, ws->k_src + base, k * sizeof *source);
+        memcpy(time_s + out, ws->k_time_s + base, k * sizeof *time_s);
+        if (length_m) memcpy(length_m + out, ws->k_len_m + base, k * sizeof *length_m);
+        if (source) memcpy(source + out, ws->k_src + base, k * sizeof *source);
     }
     reset_k(ws, k);
 done:
