@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdint.h>
 
 #include "hl/access_measures.h"
 
@@ -179,11 +180,70 @@ static void test_allocation_failure(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* The sparse 2SFCA against the dense one on random matrices: the sparse
+ * form lists only the reachable pairs, so both must agree bit for bit
+ * (hand check of the dense form is test_2sfca above). */
+static void test_2sfca_pairs(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    enum { NO = 37, NF = 11 };
+    static double T[NO * NF], pop[NO], cap[NF], dense[NO], sparse[NO], rd[NF], rs[NF], ptime[NO * NF];
+    static uint32_t porig[NO * NF];
+    size_t start[NF + 1];
+    uint64_t x = 12345;
+    for (int round = 0; round < 20; round++) {
+        size_t q = 0;
+        for (size_t k = 0; k < NO * NF; k++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            /* about a third unreachable, the rest 0 .. 3600 s */
+            T[k] = (x >> 33) % 3 == 0 ? INF : (double)((x >> 20) % 3601);
+        }
+        for (size_t i = 0; i < NO; i++) pop[i] = (double)((i * 7919 + (size_t)round) % 500) + 0.5 * (i % 3);
+        for (size_t j = 0; j < NF; j++) cap[j] = (double)(j % 4) + 0.25;
+        for (size_t j = 0; j < NF; j++) {
+            start[j] = q;
+            for (size_t i = 0; i < NO; i++)
+                if (isfinite(T[i * NF + j])) {
+                    porig[q] = (uint32_t)i;
+                    ptime[q++] = T[i * NF + j];
+                }
+        }
+        start[NF] = q;
+        hl_access_pairs p = {NO, NF, start, porig, ptime};
+        double catchment = round % 5 == 4 ? INF : 600.0 * (round % 5 + 1);
+        assert_int_equal(hl_access_2sfca(ctx, NO, NF, T, pop, cap, catchment, dense, rd), HL_OK);
+        assert_int_equal(hl_access_2sfca_pairs(ctx, &p, pop, cap, catchment, sparse, rs), HL_OK);
+        assert_memory_equal(dense, sparse, sizeof dense);
+        assert_memory_equal(rd, rs, sizeof rd);
+    }
+    /* malformed lists are refused */
+    {
+        size_t st[3] = {0, 2, 3};
+        uint32_t o[3] = {1, 0, 2};
+        double t[3] = {1, 2, 3}, a[3], c2[2] = {1, 1}, p3[3] = {1, 1, 1};
+        hl_access_pairs bad = {3, 2, st, o, t};
+        assert_int_equal(hl_access_2sfca_pairs(ctx, &bad, p3, c2, 600, a, NULL), HL_E_ARG); /* 1 then 0 */
+        o[0] = 0;
+        o[1] = 1;
+        t[2] = NAN;
+        assert_int_equal(hl_access_2sfca_pairs(ctx, &bad, p3, c2, 600, a, NULL), HL_E_ARG);
+        t[2] = 3;
+        o[2] = 3;
+        assert_int_equal(hl_access_2sfca_pairs(ctx, &bad, p3, c2, 600, a, NULL), HL_E_ARG); /* out of range */
+        o[2] = 2;
+        assert_int_equal(hl_access_2sfca_pairs(ctx, &bad, p3, c2, 600, a, NULL), HL_OK);
+        /* by hand: R0 = 1 / (1 + 1), R1 = 1 / 1; A = {0.5, 0.5, 1} */
+        assert_true(a[0] == 0.5 && a[1] == 0.5 && a[2] == 1.0);
+    }
+    hl_ctx_destroy(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cumulative),     cmocka_unit_test(test_gravity),
         cmocka_unit_test(test_2sfca),          cmocka_unit_test(test_e2sfca),
         cmocka_unit_test(test_invalid_inputs), cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_2sfca_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #define HL_ACCESS_MEASURES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hl/core.h"
 
@@ -94,6 +95,28 @@ hl_status hl_access_e2sfca(hl_ctx *ctx, size_t n_orig, size_t n_fac, const doubl
                            const double *pop, const double *capacity, size_t n_bands,
                            const double *band_upper_s, const double *band_weight,
                            double *ratio_out, double *fac_ratio_out);
+
+/* ---- sparse form ---------------------------------------------------------
+ * For large studies a dense matrix does not fit (a province: 65,000 origins
+ * x 18,000 clinics = 9 GB).  The sparse form lists, per facility j, only the
+ * origins it reaches: pairs fac_start[j] .. fac_start[j+1]-1 of pair_orig
+ * (origin indices, strictly ascending within a facility) and pair_time_s
+ * (their times, >= 0 and finite).  Every pair not listed is unreachable.
+ * Results are bit-identical to the dense functions on the same matrix
+ * (the dense sums add exact zeros for the pairs left out). */
+typedef struct hl_access_pairs {
+    size_t n_orig, n_fac;
+    const size_t *fac_start;   /* n_fac + 1 offsets */
+    const uint32_t *pair_orig; /* fac_start[n_fac] origin indices */
+    const double *pair_time_s; /* fac_start[n_fac] times */
+} hl_access_pairs;
+
+/* 2SFCA over the sparse pairs; arguments and outputs as hl_access_2sfca.
+ * HL_E_ARG also for a malformed pair list (offsets not ascending, origin
+ * out of range or not ascending, bad time). */
+hl_status hl_access_2sfca_pairs(hl_ctx *ctx, const hl_access_pairs *pairs, const double *pop,
+                                const double *capacity, double catchment_s, double *ratio_out,
+                                double *fac_ratio_out);
 
 #ifdef __cplusplus
 }

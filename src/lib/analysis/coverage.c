@@ -341,7 +341,9 @@ static void cov_free(cov *c) {
     hl_free(c->ov_town);
     hl_free(c->ov_county);
     hl_free(c->town_seat);
-    hl_free(c->base_time_s);
+    hl_free(c->base_reach.start);
+    hl_free(c->base_reach.orig);
+    hl_free(c->base_reach.time_s);
     hl_free(c->vill_pop);
     hl_free(c->vill_hh);
     hl_free(c->vill_reloc);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "analysis/coverage_int.h"
+#include "core/core_int.h"
 #include "hl/access_measures.h"
 #include "layer/layer_int.h"
 
@@ -27,6 +28,7 @@ typedef struct cov_graph {
     hl_graph *len_g, *motor_g;
     hl_route_ws *ws_len, *ws_motor;
     double *time, *buf;
+    uint32_t *origin_node; /* per origin its routable node, UINT32_MAX unplaced */
 } cov_graph;
 
 static void graph_free(cov_graph *g) {
@@ -41,6 +43,7 @@ static void graph_free(cov_graph *g) {
     hl_routable_destroy(g->rt);
     hl_free(g->time);
     hl_free(g->buf);
+    hl_free(g->origin_node);
 }
 
 static hl_status place_layer(cov *c, const hl_layer *L, const double *xy_given, hl_placement **out) {
@@ -88,10 +91,14 @@ static hl_status build(cov *c, cov_graph *g) {
     len_cost = hl_malloc(ctx, (ne ? ne : 1) * sizeof *len_cost);
     g->time = hl_malloc(ctx, (nn ? nn : 1) * sizeof *g->time);
     g->buf = hl_malloc(ctx, (nn ? nn : 1) * sizeof *g->buf);
-    if (!len_cost || !g->time || !g->buf) {
+    g->origin_node = hl_malloc(ctx, (c->acc->origins.n ? c->acc->origins.n : 1) * sizeof *g->origin_node);
+    if (!len_cost || !g->time || !g->buf || !g->origin_node) {
         hl_free(len_cost);
         return hl_error(ctx, HL_E_NOMEM, "out of memory");
     }
+    for (size_t i = 0; i < c->acc->origins.n; i++)
+        if (!hl_routable_point(g->rt, 0, i, &g->origin_node[i], NULL))
+            g->origin_node[i] = UINT32_MAX;
     memcpy(len_cost, hl_routable_len_m(g->rt), ne * sizeof *len_cost);
     rc = hl_graph_create(ctx, nn, ne, hl_routable_from(g->rt), hl_routable_to(g->rt), len_cost, len_cost, len_cost,
                          &g->len_g);
@@ -131,6 +138,34 @@ static double origin_value(const cov_graph *g, size_t i, const double *per_node)
     return hl_routable_point(g->rt, 0, i, &node, NULL) ? per_node[node] : INFINITY;
 }
 
+/* Append to *pairs the origins that facility point `f` of `set` reaches
+ * on the motor graph within cutoff_s (one backward search), in origin
+ * order.  Nothing when the facility is not placed. */
+static hl_status reach_one(cov *c, cov_graph *g, size_t set, size_t f, double cutoff_s, cov_pairs *pairs) {
+    uint32_t node;
+    hl_route_opts ro;
+    hl_status rc;
+    size_t n = c->acc->origins.n;
+    if (!hl_routable_point(g->rt, set, f, &node, NULL))
+        return HL_OK;
+    hl_route_opts_init(&ro);
+    ro.dir = HL_ROUTE_BACKWARD;
+    ro.cutoff_s = cutoff_s;
+    if ((rc = hl_route_search(c->ctx, g->motor_g, g->ws_motor, 1, &node, NULL, NULL, &ro, g->time, NULL, NULL, NULL)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = g->origin_node[i];
+        if (v == UINT32_MAX || !isfinite(g->time[v]))
+            continue;
+        if ((rc = hl_grow(c->ctx, (void **)&pairs->orig, &pairs->cap_orig, pairs->n + 1, sizeof *pairs->orig)) ||
+            (rc = hl_grow(c->ctx, (void **)&pairs->time_s, &pairs->cap_time, pairs->n + 1, sizeof *pairs->time_s)))
+            return rc;
+        pairs->orig[pairs->n] = (uint32_t)i;
+        pairs->time_s[pairs->n++] = g->time[v];
+    }
+    return HL_OK;
+}
+
 static hl_status walk_all_kinds(cov *c, cov_graph *g) {
     size_t n = c->acc->origins.n, nk = c->acc->n_kinds;
     hl_status rc = HL_OK;
@@ -145,6 +180,83 @@ static hl_status walk_all_kinds(cov *c, cov_graph *g) {
         for (size_t i = 0; i < n && !rc; i++)
             c->walk_m[k][i] = origin_value(g, i, g->time);
     }
+    return rc;
+}
+
+typedef struct pt_tree {
+    GEOSContextHandle_t h;
+    const double *xy; /* per indexed point */
+    const void *query;
+    double qx, qy;
+} pt_tree;
+
+/* Distance callback of the nearest search: one argument is the query, the
+ * other an indexed point (item = index + 1). */
+static int pt_dist(const void *a, const void *b, double *d, void *user) {
+    const pt_tree *t = user;
+    const void *item = a == t->query ? b : a;
+    const double *p = &t->xy[2 * ((size_t)(uintptr_t)item - 1)];
+    *d = hypot(p[0] - t->qx, p[1] - t->qy);
+    return 1;
+}
+
+/* Per origin the straight-line distance to the nearest point of layer L
+ * with keep[f] (hl_layer_point), INFINITY when there is none or the origin
+ * has no coordinates.  STRtree nearest search; the distance is the same
+ * hypot() a scan of every point would minimise. */
+static hl_status nearest_points(cov *c, const hl_layer *L, const bool *keep, double *out) {
+    GEOSContextHandle_t h = hl__geos(c->ctx);
+    const hl_origins *og = &c->acc->origins;
+    size_t nf = hl_layer_count(L), m = 0;
+    double *xy = hl_malloc(c->ctx, 2 * (nf ? nf : 1) * sizeof *xy);
+    GEOSGeometry **pts = hl_calloc(c->ctx, nf ? nf : 1, sizeof *pts);
+    GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
+    pt_tree t = {h, xy, NULL, 0, 0};
+    hl_status rc = HL_OK;
+    if (!xy || !pts || !tree) {
+        rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        double x, y;
+        if (!keep[f] || !hl_layer_point(L, f, &x, &y))
+            continue;
+        xy[2 * m] = x;
+        xy[2 * m + 1] = y;
+        if (!(pts[m] = GEOSGeom_createPointFromXY_r(h, x, y))) {
+            rc = hl_error(c->ctx, HL_E_GEOM, "cannot build a point");
+            goto done;
+        }
+        GEOSSTRtree_insert_r(h, tree, pts[m], (void *)(uintptr_t)(m + 1));
+        m++;
+    }
+    for (size_t i = 0; i < og->n; i++) {
+        GEOSGeometry *q;
+        const void *hit;
+        out[i] = INFINITY;
+        if (!m || !og->has_xy[i])
+            continue;
+        t.qx = og->xy[2 * i];
+        t.qy = og->xy[2 * i + 1];
+        if (!(q = GEOSGeom_createPointFromXY_r(h, t.qx, t.qy))) {
+            rc = hl_error(c->ctx, HL_E_GEOM, "cannot build a point");
+            goto done;
+        }
+        t.query = q;
+        hit = GEOSSTRtree_nearest_generic_r(h, tree, q, q, pt_dist, &t);
+        GEOSGeom_destroy_r(h, q);
+        if (hit) {
+            const double *p = &xy[2 * ((size_t)(uintptr_t)hit - 1)];
+            out[i] = hypot(p[0] - t.qx, p[1] - t.qy);
+        }
+    }
+done:
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    for (size_t f = 0; f < m; f++)
+        GEOSGeom_destroy_r(h, pts[f]);
+    hl_free(pts);
+    hl_free(xy);
     return rc;
 }
 
@@ -176,48 +288,37 @@ static hl_status garbage(cov *c, cov_graph *g) {
         for (size_t f = 0; f < gp->n_fac; f++)
             ok[f] = true;
     }
-    for (size_t i = 0; i < n && !rc; i++) {
-        c->garb_ok_m[i] = INFINITY;
-        if (!c->acc->origins.has_xy[i])
-            continue;
-        for (size_t f = 0; f < gp->n_fac; f++) {
-            double x, y, d;
-            if (!ok[f] || !hl_layer_point(gp->fac, f, &x, &y))
-                continue;
-            d = hypot(x - c->acc->origins.xy[2 * i], y - c->acc->origins.xy[2 * i + 1]);
-            if (d < c->garb_ok_m[i])
-                c->garb_ok_m[i] = d;
-        }
-    }
+    if (!rc)
+        rc = nearest_points(c, gp->fac, ok, c->garb_ok_m);
     hl_free(ok);
     return rc;
 }
 
-/* IND-01: motor time from every origin to every industry base (one
- * backward search per base, cut at IND-01.far_time_min). */
-static hl_status industry(cov *c, cov_graph *g) {
-    size_t n = c->acc->origins.n, nb = hl_layer_count(c->s->industry_bases);
-    double far_s = 60.0 * hl__std_num(c->s, "IND-01.far_time_min", 45);
+/* The origins that each of the n_fac points of `set` reaches within
+ * cutoff_s, into *pairs (reset first; start allocated here). */
+static hl_status reach_set(cov *c, cov_graph *g, size_t set, size_t n_fac, double cutoff_s, cov_pairs *pairs) {
     hl_status rc = HL_OK;
+    pairs->n_fac = n_fac;
+    pairs->start = hl_malloc(c->ctx, (n_fac + 1) * sizeof *pairs->start);
+    if (!pairs->start)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t f = 0; f < n_fac && !rc; f++) {
+        pairs->start[f] = pairs->n;
+        rc = reach_one(c, g, set, f, cutoff_s, pairs);
+    }
+    pairs->start[n_fac] = pairs->n;
+    return rc;
+}
+
+/* IND-01: the origins within IND-01.far_time_min of every industry base
+ * (one backward search per base, cut there). */
+static hl_status industry(cov *c, cov_graph *g) {
+    size_t nb = hl_layer_count(c->s->industry_bases);
+    double far_s = 60.0 * hl__std_num(c->s, "IND-01.far_time_min", 45);
     c->n_bases = nb;
     if (!nb)
         return HL_OK;
-    c->base_time_s = hl_malloc(c->ctx, n * nb * sizeof *c->base_time_s + 1);
-    if (!c->base_time_s)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-    for (size_t b = 0; b < nb && !rc; b++) {
-        uint32_t node;
-        hl_route_opts ro;
-        bool placed = hl_routable_point(g->rt, c->acc->n_kinds + 1, b, &node, NULL);
-        hl_route_opts_init(&ro);
-        ro.dir = HL_ROUTE_BACKWARD;
-        ro.cutoff_s = far_s;
-        if (placed)
-            rc = hl_route_search(c->ctx, g->motor_g, g->ws_motor, 1, &node, NULL, NULL, &ro, g->time, NULL, NULL, NULL);
-        for (size_t i = 0; i < n && !rc; i++)
-            c->base_time_s[i * nb + b] = placed ? origin_value(g, i, g->time) : INFINITY;
-    }
-    return rc;
+    return reach_set(c, g, c->acc->n_kinds + 1, nb, far_s, &c->base_reach);
 }
 
 static double supply_of(const hl_layer *L, size_t f) {
@@ -229,13 +330,17 @@ static double supply_of(const hl_layer *L, size_t f) {
     return v >= 0 ? v : 1.0;
 }
 
-/* Primary-care 2SFCA over the facilities of the HLT-02 kinds. */
+/* Primary-care 2SFCA over the facilities of the HLT-02 kinds, from the
+ * origins each facility reaches within the catchment (sparse: a province
+ * has 65,000 origins and 18,000 clinics). */
 static hl_status primary_care(cov *c, cov_graph *g) {
     const hl_std_param *p = c->s->standard ? hl_standard_param(c->s->standard, "HLT-02.kinds") : NULL;
     size_t n = c->acc->origins.n, nf = 0, j = 0;
     double catch_s = 60.0 * hl__std_num(c->s, "HLT-03.max_time_min", 30);
-    double *tm = NULL, *cap = NULL, *pop = NULL;
+    double *cap = NULL, *pop = NULL;
+    cov_pairs pairs;
     hl_status rc = HL_OK;
+    memset(&pairs, 0, sizeof pairs);
     if (!p || p->type != HL_PARAM_LIST)
         return HL_OK;
     for (size_t q = 0; q < p->n_items; q++) {
@@ -245,14 +350,15 @@ static hl_status primary_care(cov *c, cov_graph *g) {
     }
     if (!nf || !n)
         return HL_OK;
-    tm = hl_malloc(c->ctx, n * nf * sizeof *tm);
     cap = hl_malloc(c->ctx, nf * sizeof *cap);
     pop = hl_malloc(c->ctx, n * sizeof *pop);
+    pairs.start = hl_malloc(c->ctx, (nf + 1) * sizeof *pairs.start);
     c->pc_2sfca = hl_malloc(c->ctx, n * sizeof *c->pc_2sfca);
-    if (!tm || !cap || !pop || !c->pc_2sfca) {
+    if (!cap || !pop || !pairs.start || !c->pc_2sfca) {
         rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
+    pairs.n_fac = nf;
     for (size_t i = 0; i < n; i++)
         pop[i] = hl__cov_unit_pop(c, COV_ORIGIN, i);
     for (size_t q = 0; q < p->n_items && !rc; q++) {
@@ -260,22 +366,16 @@ static hl_status primary_care(cov *c, cov_graph *g) {
         if (k == SIZE_MAX)
             continue;
         for (size_t f = 0; f < c->acc->kinds[k].n_fac && !rc; f++, j++) {
-            uint32_t node;
-            hl_route_opts ro;
-            bool placed = hl_routable_point(g->rt, 1 + k, f, &node, NULL);
             cap[j] = supply_of(c->acc->kinds[k].fac, f);
-            hl_route_opts_init(&ro);
-            ro.dir = HL_ROUTE_BACKWARD;
-            ro.cutoff_s = catch_s;
-            if (placed)
-                rc = hl_route_search(c->ctx, g->motor_g, g->ws_motor, 1, &node, NULL, NULL, &ro, g->time, NULL, NULL,
-                                     NULL);
-            for (size_t i = 0; i < n && !rc; i++)
-                tm[i * nf + j] = placed ? origin_value(g, i, g->time) : INFINITY;
+            pairs.start[j] = pairs.n;
+            rc = reach_one(c, g, 1 + k, f, catch_s, &pairs);
         }
     }
-    if (!rc)
-        rc = hl_access_2sfca(c->ctx, n, nf, tm, pop, cap, catch_s, c->pc_2sfca, NULL);
+    pairs.start[nf] = pairs.n;
+    if (!rc) {
+        hl_access_pairs ap = {n, nf, pairs.start, pairs.orig, pairs.time_s};
+        rc = hl_access_2sfca_pairs(c->ctx, &ap, pop, cap, catch_s, c->pc_2sfca, NULL);
+    }
     for (size_t i = 0; i < n && !rc; i++)
         c->pc_2sfca[i] *= 1000.0;
 done:
@@ -283,7 +383,9 @@ done:
         hl_free(c->pc_2sfca);
         c->pc_2sfca = NULL;
     }
-    hl_free(tm);
+    hl_free(pairs.start);
+    hl_free(pairs.orig);
+    hl_free(pairs.time_s);
     hl_free(cap);
     hl_free(pop);
     return rc;

@@ -255,13 +255,20 @@ static hl_status life_circle(cov *c, const char *id, bool walk) {
 static hl_status ind_01(cov *c) {
     cov_ind *ind = hl__cov_ind(c, "IND-01");
     size_t n = c->acc->origins.n, nb = c->n_bases;
-    hl_status rc;
     if (!nb)
         return hl__cov_skip(c, "IND-01", "the plan gives no industry_bases layer");
     ind->threshold = 1;
-    if ((rc = hl_access_cumulative(c->ctx, n, nb, c->base_time_s, NULL, 60.0 * param(c, "IND-01", "near_time_min", 30),
-                                   ind->value)))
-        return rc;
+    {
+        /* bases within near_time_min of each origin (the reach lists run
+           to far_time_min) */
+        const cov_pairs *bp = &c->base_reach;
+        double near_s = 60.0 * param(c, "IND-01", "near_time_min", 30);
+        for (size_t i = 0; i < n; i++)
+            ind->value[i] = 0;
+        for (size_t q = 0; q < bp->n; q++)
+            if (bp->time_s[q] <= near_s)
+                ind->value[bp->orig[q]] += 1.0;
+    }
     for (size_t i = 0; i < n; i++)
         flag(c, ind, i, ind->value[i], ind->value[i] >= 1);
     if (hl_layer_has(c->acc->origins.layer, "working_age_population")) {

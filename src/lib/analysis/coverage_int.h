@@ -35,6 +35,17 @@ typedef struct cov_ind {
 } cov_ind;
 
 /* Everything the coverage stage computes and shares between its files. */
+/* Sparse origin x facility travel times: the origins each facility reaches
+ * within a cutoff.  Facility j has pairs start[j] .. start[j+1]-1, origins
+ * ascending; pairs not listed are beyond the cutoff or unreachable. */
+typedef struct cov_pairs {
+    size_t n_fac;
+    size_t *start;   /* n_fac + 1 */
+    uint32_t *orig;  /* origin index per pair */
+    double *time_s;  /* motor time per pair */
+    size_t n, cap_orig, cap_time;
+} cov_pairs;
+
 typedef struct cov {
     hl_analysis *a;
     hl_ctx *ctx;
@@ -57,7 +68,7 @@ typedef struct cov {
     double *garb_ok_m; /* straight line to the nearest garbage point that reaches a transfer station */
     double *pc_2sfca;  /* primary-care 2SFCA supply per 1000 people (NULL: not computed) */
     size_t n_bases;
-    double *base_time_s; /* n_origins x n_bases motor times */
+    cov_pairs base_reach; /* origins within IND-01.far_time_min of every industry base */
     /* overlay statistics of the townships and the county (coverage_overlay.c):
        n_ov columns named ov_names, values row-major per township, and one row
        for the county */

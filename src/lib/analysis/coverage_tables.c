@@ -633,7 +633,8 @@ static hl_status gaps(cov *c) {
  * commuting times (cumulative opportunities over the transposed matrix). */
 static hl_status industry_access(cov *c) {
     size_t n = c->acc->origins.n, nb = c->n_bases;
-    double *tt = NULL, *pop = NULL, *work = NULL, *out = NULL;
+    double *pop = NULL, *work = NULL, *out = NULL;
+    const cov_pairs *bp = &c->base_reach;
     const hl_layer *B = c->s->industry_bases;
     bool has_work = hl_layer_has(c->acc->origins.layer, "working_age_population");
     hl_table *t = NULL;
@@ -642,11 +643,10 @@ static hl_status industry_access(cov *c) {
     static const char *reals[] = {"jobs", "pop_near", "pop_far", "workers_near", "workers_far"};
     if (!nb)
         return HL_OK;
-    tt = hl_malloc(c->ctx, nb * (n ? n : 1) * sizeof *tt);
     pop = hl_malloc(c->ctx, (n ? n : 1) * sizeof *pop);
     work = hl_malloc(c->ctx, (n ? n : 1) * sizeof *work);
     out = hl_malloc(c->ctx, 4 * nb * sizeof *out);
-    if (!tt || !pop || !work || !out) {
+    if (!pop || !work || !out) {
         rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
@@ -655,13 +655,19 @@ static hl_status industry_access(cov *c) {
         work[i] = has_work ? fmax(0, hl_layer_number(c->acc->origins.layer, i, "working_age_population", 0)) : NAN;
         if (!isfinite(work[i]))
             work[i] = 0;
-        for (size_t b = 0; b < nb; b++)
-            tt[b * n + i] = c->base_time_s[i * nb + b];
     }
+    /* people (and workers) within the near and far times of each base,
+       summed in origin order */
     for (int q = 0; q < 4; q++) {
         double lim = 60.0 * hl__std_num(c->s, q % 2 ? "IND-01.far_time_min" : "IND-01.near_time_min", q % 2 ? 45 : 30);
-        if ((rc = hl_access_cumulative(c->ctx, nb, n, tt, q < 2 ? pop : work, lim, &out[q * nb])))
-            goto done;
+        const double *w = q < 2 ? pop : work;
+        for (size_t b = 0; b < nb; b++) {
+            double a = 0.0;
+            for (size_t k = bp->start[b]; k < bp->start[b + 1]; k++)
+                if (bp->time_s[k] <= lim)
+                    a += w[bp->orig[k]];
+            out[q * nb + b] = a;
+        }
     }
     if ((rc = hl_table_create(c->ctx, "industry_access", HL_GEOM_POINT, &t)) ||
         (rc = hl_table_add_column(c->ctx, t, "base_id", HL_COL_TEXT, NULL)) ||
@@ -691,7 +697,6 @@ static hl_status industry_access(cov *c) {
     }
 done:
     hl_table_destroy(t);
-    hl_free(tt);
     hl_free(pop);
     hl_free(work);
     hl_free(out);

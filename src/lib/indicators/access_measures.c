@@ -201,3 +201,69 @@ hl_status hl_access_2sfca(hl_ctx *ctx, size_t n_orig, size_t n_fac, const double
     return hl_access_e2sfca(ctx, n_orig, n_fac, time_s, pop, capacity, 1, &upper, &one, ratio_out,
                             fac_ratio_out);
 }
+
+/* ---- sparse form -------------------------------------------------------- */
+
+static hl_status check_pairs(hl_ctx *ctx, const char *fn, const hl_access_pairs *p) {
+    if (!p) return hl_error(ctx, HL_E_ARG, "%s: pairs is NULL", fn);
+    if (p->n_fac > 0 && !p->fac_start) return hl_error(ctx, HL_E_ARG, "%s: fac_start is NULL", fn);
+    if (p->n_fac == 0) return HL_OK;
+    if (p->fac_start[0] != 0) return hl_error(ctx, HL_E_ARG, "%s: fac_start[0] is not 0", fn);
+    if (p->fac_start[p->n_fac] > 0 && (!p->pair_orig || !p->pair_time_s))
+        return hl_error(ctx, HL_E_ARG, "%s: a pair array is NULL", fn);
+    for (size_t j = 0; j < p->n_fac; j++) {
+        if (p->fac_start[j + 1] < p->fac_start[j])
+            return hl_error(ctx, HL_E_ARG, "%s: offsets of facility %zu go backwards", fn, j);
+        for (size_t q = p->fac_start[j]; q < p->fac_start[j + 1]; q++) {
+            double t = p->pair_time_s[q];
+            if (p->pair_orig[q] >= p->n_orig || (q > p->fac_start[j] && p->pair_orig[q] <= p->pair_orig[q - 1]))
+                return hl_error(ctx, HL_E_ARG, "%s: facility %zu: origin %u out of range or out of order", fn,
+                                j, p->pair_orig[q]);
+            if (!isfinite(t) || t < 0.0)
+                return hl_error(ctx, HL_E_ARG, "%s: time of origin %u to facility %zu is %g s", fn,
+                                p->pair_orig[q], j, t);
+        }
+    }
+    return HL_OK;
+}
+
+hl_status hl_access_2sfca_pairs(hl_ctx *ctx, const hl_access_pairs *pairs, const double *pop,
+                                const double *capacity, double catchment_s, double *ratio_out,
+                                double *fac_ratio_out) {
+    hl_status rc;
+    double *R = NULL;
+    size_t n_orig, n_fac;
+    if ((rc = check_pairs(ctx, "hl_access_2sfca_pairs", pairs))) return rc;
+    n_orig = pairs->n_orig;
+    n_fac = pairs->n_fac;
+    /* the population, capacity and output checks of the dense form */
+    if ((rc = check_inputs(ctx, "hl_access_2sfca_pairs", n_orig, 0, NULL, pop, true, NULL, false, true,
+                           ratio_out)))
+        return rc;
+    if ((rc = check_inputs(ctx, "hl_access_2sfca_pairs", 0, n_fac, NULL, NULL, false, capacity, true, true,
+                           n_fac ? ratio_out : NULL)))
+        return rc;
+    if (n_fac > 0 && n_orig > 0 && !ratio_out)
+        return hl_error(ctx, HL_E_ARG, "hl_access_2sfca_pairs: ratio_out is NULL");
+    if (isnan(catchment_s) || catchment_s < 0.0)
+        return hl_error(ctx, HL_E_ARG, "hl_access_2sfca_pairs: catchment %g s must be >= 0", catchment_s);
+    R = fac_ratio_out;
+    if (!R && n_fac) {
+        R = hl_malloc(ctx, n_fac * sizeof *R);
+        if (!R) return hl_error(ctx, HL_E_NOMEM, "out of memory for %zu facility ratios", n_fac);
+    }
+    /* step 1: demand per facility, in origin order */
+    for (size_t j = 0; j < n_fac; j++) {
+        double demand = 0.0;
+        for (size_t q = pairs->fac_start[j]; q < pairs->fac_start[j + 1]; q++)
+            if (pairs->pair_time_s[q] <= catchment_s) demand += pop[pairs->pair_orig[q]] * 1.0;
+        R[j] = demand > 0.0 ? capacity[j] / demand : 0.0;
+    }
+    /* step 2: facility order inside every origin, as the dense form */
+    for (size_t i = 0; i < n_orig; i++) ratio_out[i] = 0.0;
+    for (size_t j = 0; j < n_fac; j++)
+        for (size_t q = pairs->fac_start[j]; q < pairs->fac_start[j + 1]; q++)
+            if (pairs->pair_time_s[q] <= catchment_s) ratio_out[pairs->pair_orig[q]] += R[j] * 1.0;
+    if (R != fac_ratio_out) hl_free(R);
+    return HL_OK;
+}

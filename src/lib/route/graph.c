@@ -58,6 +58,10 @@ static hl_status number_nodes(hl_ctx *ctx, hl_graph *g) {
     }
     for (i = n; i > 0; i--) inc_start[i] = inc_start[i - 1];
     inc_start[0] = 0;
+#ifdef NO_RENUMBER
+    for (i = 0; i < n; i++) new_of[i] = queue[i] = (uint32_t)i;
+    goto done;
+#endif
     /* breadth-first; the queue is old_of itself */
     for (i = 0; i < n; i++) new_of[i] = HL_ROUTE_NONE;
     while (tail < n) {

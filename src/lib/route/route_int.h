@@ -59,8 +59,10 @@ typedef struct hl__label {
     double l;        /* length, m */
     uint32_t s;      /* source index */
     uint32_t pred;   /* edge the label came by */
+#ifndef LAB24
     uint32_t queued; /* 1 while a live heap entry holds this label's key */
     uint32_t spare;
+#endif
 } hl__label;
 
 struct hl_route_ws {
@@ -68,6 +70,9 @@ struct hl_route_ws {
     /* one-label search state, n_nodes long */
     hl__label *lab;
     uint8_t *done; /* OD target bookkeeping */
+#ifdef LAB24
+    uint8_t *queued;
+#endif
     uint32_t *touched; /* nodes that got a label in the current search */
     size_t n_touched;
     /* lazy heap of heap_cap entries over ids 0 .. id_cap-1; heap_cap is

@@ -35,7 +35,13 @@
 #define PREFETCH(p) ((void)(p))
 #endif
 
+#ifdef LAB24
+static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE};
+#define QF(ws, v) (ws)->queued[v]
+#else
 static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE, 0, 0};
+#define QF(ws, v) (ws)->lab[v].queued
+#endif
 
 /* Heap room for id_cap ids: the live entries never exceed id_cap, so half
  * as many again leaves at least that much for stale ones between two
@@ -48,6 +54,9 @@ void hl_route_ws_destroy(hl_route_ws *ws) {
     if (!ws) return;
     hl_free(ws->lab);
     hl_free(ws->done);
+#ifdef LAB24
+    hl_free(ws->queued);
+#endif
     hl_free(ws->touched);
     hl_free(ws->heap);
     hl_free(ws->k_time_s);
@@ -74,6 +83,9 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
         ws->done = ws->lab ? hl_calloc(ctx, n, sizeof *ws->done) : NULL;
         ws->touched = ws->done ? hl_malloc(ctx, n * sizeof *ws->touched) : NULL;
         ws->heap = ws->touched ? hl_malloc(ctx, ws->heap_cap * sizeof *ws->heap) : NULL;
+#ifdef LAB24
+        ws->queued = hl_calloc(ctx, n, 1);
+#endif
     }
     if (!ws || !ws->heap) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory creating a route workspace for %zu nodes", n);
@@ -194,8 +206,9 @@ static void heap_build(const hl_route_ws *ws, hl__heap_entry *h, size_t n) {
 /* ---- one-label search ------------------------------------------------- */
 
 /* Is heap entry e live in the one-label search? */
-static inline bool live1(const hl__label *lb, const hl__heap_entry *e) {
-    return lb->queued && lb->s == sid_src(e->sid) && time_key(lb->t) == e->tk;
+static inline bool live1(const hl_route_ws *ws, const hl__label *lb, uint32_t v,
+                         const hl__heap_entry *e) {
+    return QF(ws, v) && lb->s == sid_src(e->sid) && time_key(lb->t) == e->tk;
 }
 
 /* Drop the stale entries of a full heap (one-label search).  Identical
@@ -205,13 +218,14 @@ static void compact1(hl_route_ws *ws) {
     hl__heap_entry *h = ws->heap;
     size_t i, m = 0;
     for (i = 0; i < ws->heap_n; i++) {
-        hl__label *lb = &ws->lab[sid_id(h[i].sid)];
-        if (live1(lb, &h[i])) {
-            lb->queued = 0; /* so that a copy of this entry is dropped */
+        uint32_t v = sid_id(h[i].sid);
+        hl__label *lb = &ws->lab[v];
+        if (live1(ws, lb, v, &h[i])) {
+            QF(ws, v) = 0; /* so that a copy of this entry is dropped */
             h[m++] = h[i];
         }
     }
-    for (i = 0; i < m; i++) ws->lab[sid_id(h[i].sid)].queued = 1;
+    for (i = 0; i < m; i++) QF(ws, sid_id(h[i].sid)) = 1;
     ws->heap_n = m;
     heap_build(ws, h, m);
 }
@@ -229,7 +243,7 @@ static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, dou
         return;
     /* the live entry (if any) still carries the right key when only the
      * length improved */
-    same_key = lb->queued && lb->s == s && lb->t == t;
+    same_key = QF(ws, w) && lb->s == s && lb->t == t;
     lb->t = t;
     lb->s = s;
     lb->l = l;
@@ -237,7 +251,7 @@ static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, dou
     if (!same_key) {
         if (ws->heap_n == ws->heap_cap) compact1(ws);
         heap_push(ws, time_key(t), make_sid(s, w));
-        lb->queued = 1;
+        QF(ws, w) = 1;
 #ifndef NO_PF_START
         if (start) PREFETCH(&start[w]);
 #endif
@@ -266,7 +280,7 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
         hl__label *lb = &ws->lab[v];
         double tv, lv;
         size_t a, a_end;
-        if (!live1(lb, &e)) {
+        if (!live1(ws, lb, v, &e)) {
             heap_drop_top(ws);
             continue;
         }
@@ -302,7 +316,7 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
 #endif
         }
 #endif
-        lb->queued = 0;
+        QF(ws, v) = 0;
         tv = lb->t;
         lv = lb->l;
         s = lb->s;
@@ -332,6 +346,9 @@ void hl__search_reset(hl_route_ws *ws) {
         uint32_t v = ws->touched[i];
         ws->lab[v] = UNLABELLED;
         ws->done[v] = 0;
+#ifdef LAB24
+        ws->queued[v] = 0;
+#endif
     }
     ws->n_touched = 0;
 }
