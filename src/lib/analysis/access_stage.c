@@ -525,6 +525,7 @@ done:
  * GDALPolygonize. */
 typedef struct sa_seg {
     double x0, y0, x1, y1, r;
+    double len, ux, uy; /* length and unit direction (0, 0 when len is 0) */
 } sa_seg;
 
 static bool wants_service_area(const hl_plan *plan, const char *kind) {
@@ -543,37 +544,41 @@ static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_
  * y = Y: [*lo, *hi].  False if the line misses it.  The capsule is the union
  * of the discs at both ends and the band along the segment; being convex,
  * its chord is the hull of the three chords. */
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+
 static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
-    double r = s->r, l = INFINITY, h = -INFINITY;
-    const double ends[2][2] = {{s->x0, s->y0}, {s->x1, s->y1}};
-    double dx = s->x1 - s->x0, dy = s->y1 - s->y0, len = sqrt(dx * dx + dy * dy);
-    for (int e = 0; e < 2; e++) {
-        double d = Y - ends[e][1];
-        if (fabs(d) <= r) {
-            double w = sqrt(r * r - d * d);
-            if (ends[e][0] - w < l) l = ends[e][0] - w;
-            if (ends[e][0] + w > h) h = ends[e][0] + w;
-        }
+    double r = s->r, l = INFINITY, h = -INFINITY, len = s->len;
+    double d0 = Y - s->y0, d1 = Y - s->y1;
+    if (fabs(d0) <= r) {
+        double w = sqrt(r * r - d0 * d0);
+        l = dmin(l, s->x0 - w);
+        h = dmax(h, s->x0 + w);
+    }
+    if (fabs(d1) <= r) {
+        double w = sqrt(r * r - d1 * d1);
+        l = dmin(l, s->x1 - w);
+        h = dmax(h, s->x1 + w);
     }
     if (len > 0) {
         /* band: 0 <= u.(p - p0) <= len and |n.(p - p0)| <= r, with p = (x, Y),
            u = (dx, dy)/len, n = (-dy, dx)/len: four linear bounds on x */
-        double ux = dx / len, uy = dy / len, nx_ = -uy, ny_ = ux;
+        double ux = s->ux, uy = s->uy, nx_ = -uy, ny_ = ux;
         double bl = -INFINITY, bh = INFINITY;
-        double cu = uy * (Y - s->y0), cn = ny_ * (Y - s->y0);
+        double cu = uy * d0, cn = ny_ * d0;
         /* 0 <= ux*(x-x0) + cu <= len */
         if (fabs(ux) > 1e-15) {
             double t1 = s->x0 + (0 - cu) / ux, t2 = s->x0 + (len - cu) / ux;
-            bl = fmax(bl, fmin(t1, t2));
-            bh = fmin(bh, fmax(t1, t2));
+            bl = dmax(bl, dmin(t1, t2));
+            bh = dmin(bh, dmax(t1, t2));
         } else if (cu < 0 || cu > len) {
             bl = INFINITY;
         }
         /* -r <= nx_*(x-x0) + cn <= r */
         if (fabs(nx_) > 1e-15) {
             double t1 = s->x0 + (-r - cn) / nx_, t2 = s->x0 + (r - cn) / nx_;
-            bl = fmax(bl, fmin(t1, t2));
-            bh = fmin(bh, fmax(t1, t2));
+            bl = dmax(bl, dmin(t1, t2));
+            bh = dmin(bh, dmax(t1, t2));
         } else if (fabs(cn) > r) {
             bl = INFINITY;
         }
@@ -718,28 +723,284 @@ static size_t band_parts(const hl_route_piece *pieces, size_t np, const hl_route
     return n;
 }
 
-static hl_status service_areas(access_ctx *ac) {
-    hl_analysis *a = ac->a;
-    hl_ctx *ctx = a->ctx;
+/* ---- service areas, facility by facility on worker threads ------------
+ *
+ * Each facility is independent: a worker has its own context (allocation,
+ * messages, GEOS handle), route workspace and scratch, and writes only the
+ * result slots of the facilities it takes.  The main thread appends the
+ * rows in kind and facility order, batch by batch, so the tables do not
+ * depend on the number of threads or on which thread ran which facility. */
+
+#define SA_BATCH 128
+
+typedef struct sa_shared {
+    access_ctx *ac;
+    const double *thr; /* ascending thresholds, s */
+    size_t nthr;
+    double v_ms, max_snap_m;
+    /* the batch: facility f of kind k per item */
+    size_t n_items;
+    const uint32_t *item_k, *item_f;
+    /* per item and threshold: WKB of the band's roads and of the polygon
+       (hl_malloc'd, NULL none) and the polygon area */
+    unsigned char **road_wkb, **poly_wkb;
+    size_t *road_size, *poly_size;
+    double *area_m2;
+    hl_status *rc;    /* per item */
+    char (*err)[256]; /* per item, the worker's message */
+    size_t next;
+    bool stop;
+    pthread_mutex_t mu;
+} sa_shared;
+
+typedef struct sa_worker {
+    sa_shared *sh;
+    hl_ctx *ctx; /* the worker's own */
+    hl_route_ws *ws;
+    double *time;
+    sa_seg *segs;
+    size_t n_segs, cap_segs;
+    GEOSGeometry **band;
+    size_t n_band, cap_band;
+} sa_worker;
+
+static hl_status sa_add_seg(sa_worker *w, double x0, double y0, double x1, double y1, double r) {
+    hl_status rc = hl_grow(w->ctx, (void **)&w->segs, &w->cap_segs, w->n_segs + 1, sizeof *w->segs);
+    if (rc) return rc;
+    w->segs[w->n_segs].x0 = x0;
+    w->segs[w->n_segs].y0 = y0;
+    w->segs[w->n_segs].x1 = x1;
+    w->segs[w->n_segs].y1 = y1;
+    w->segs[w->n_segs].r = r;
+    {
+        double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+        w->segs[w->n_segs].len = len;
+        w->segs[w->n_segs].ux = len > 0 ? dx / len : 0;
+        w->segs[w->n_segs].uy = len > 0 ? dy / len : 0;
+    }
+    w->n_segs++;
+    return HL_OK;
+}
+
+/* The service area of one facility at every threshold into slot `it`. */
+static hl_status sa_facility(sa_worker *w, size_t it) {
+    sa_shared *sh = w->sh;
+    access_ctx *ac = sh->ac;
+    hl_ctx *ctx = w->ctx;
     GEOSContextHandle_t h = hl__geos(ctx);
-    hl_access *acc = a->access;
-    const hl_plan *plan = a->plan;
-    size_t nthr = plan->n_service_area_min;
-    double *thr = NULL, *time = NULL, maxthr = 0;
-    hl_route_ws *ws = NULL;
-    hl_table *roads = NULL, *polys = NULL;
-    size_t r_f, r_k, r_t, r_e, p_f, p_k, p_t, p_a;
-    hl_status rc;
+    hl_network *net = ac->a->net;
+    size_t k = sh->item_k[it], f = sh->item_f[it], nthr = sh->nthr;
+    const double *thr = sh->thr;
     const uint32_t *net_edge = hl_routable_net_edge(ac->rt);
     const double *nfrom = hl_routable_net_from_m(ac->rt), *nto = hl_routable_net_to_m(ac->rt);
     const uint32_t *efrom = hl_routable_from(ac->rt), *eto = hl_routable_to(ac->rt);
     const double *efwd = hl_graph_edge_fwd_s(ac->g), *ebwd = hl_graph_edge_bwd_s(ac->g);
-    double v_ms = plan->connector_speed_kmh / 3.6;
-    sa_seg *segs = NULL;
-    size_t n_segs = 0, cap_segs = 0;
-    GEOSGeometry **band = NULL; /* the reached road pieces of one band */
-    size_t n_band = 0, cap_band = 0;
+    double *time = w->time;
+    uint32_t node;
+    hl_route_opts ro;
+    hl_route_piece *pieces = NULL;
+    size_t np = 0;
+    hl_status rc = HL_OK;
+    if (!h) return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    if (!hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) return HL_OK;
+    hl_route_opts_init(&ro);
+    ro.dir = HL_ROUTE_BACKWARD;
+    ro.cutoff_s = thr[nthr - 1];
+    if ((rc = hl_route_search(ctx, ac->g, w->ws, 1, &node, NULL, NULL, &ro, time, NULL, NULL, NULL)) ||
+        (rc = hl_route_isochrone(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, &pieces, &np)))
+        return rc;
+    for (size_t ti = 0; ti < nthr && !rc; ti++) {
+        size_t slot = it * nthr + ti;
+        w->n_segs = 0;
+        for (size_t p = 0; p < np && !rc; p++) {
+            const hl_route_piece *pc = &pieces[p];
+            uint32_t e = pc->edge, ne = net_edge[e];
+            double span, tu, tv, *xy = NULL;
+            size_t nxy = 0;
+            if (pc->threshold != ti || ne == HL_ROUTABLE_CONNECTOR) continue;
+            span = nto[e] - nfrom[e];
+            {
+                /* the band: this piece less what the threshold below reached */
+                double parts[4][2];
+                size_t nparts = band_parts(pieces, np, pc, ti, parts);
+                for (size_t q = 0; q < nparts && !rc; q++) {
+                    GEOSGeometry *line;
+                    if ((rc = hl_net_edge_substring(ctx, net, ne, nfrom[e] + parts[q][0] * span,
+                                                    nfrom[e] + parts[q][1] * span, &xy, &nxy)))
+                        break;
+                    line = line_from_xy(h, xy, nxy);
+                    hl_free(xy);
+                    xy = NULL;
+                    if (!line) {
+                        rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
+                        break;
+                    }
+                    if ((rc = hl_grow(ctx, (void **)&w->band, &w->cap_band, w->n_band + 1, sizeof *w->band))) {
+                        GEOSGeom_destroy_r(h, line);
+                        break;
+                    }
+                    w->band[w->n_band++] = line;
+                }
+                if (rc) break;
+            }
+            /* quarters of the piece, each with the reach left at its far end */
+            tu = time[efrom[e]];
+            tv = time[eto[e]];
+            for (int q = 0; q < 4 && !rc && span > 0; q++) {
+                double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / 4.0, pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0};
+                double worst = 0, r;
+                for (int z = 0; z < 2; z++) {
+                    /* time from fraction g[z] to the facility, via either end */
+                    double t1 = isfinite(tv) && isfinite(efwd[e]) ? tv + (1 - g[z]) * efwd[e] : INFINITY;
+                    double t2 = isfinite(tu) && isfinite(ebwd[e]) ? tu + g[z] * ebwd[e] : INFINITY;
+                    double tl = t1 < t2 ? t1 : t2;
+                    if (tl > worst) worst = tl;
+                }
+                if (!(worst < thr[ti])) continue;
+                r = (thr[ti] - worst) * sh->v_ms;
+                if (r > sh->max_snap_m) r = sh->max_snap_m;
+                if (r < 1.0) continue;
+                if ((rc = hl_net_edge_substring(ctx, net, ne, nfrom[e] + g[0] * span, nfrom[e] + g[1] * span, &xy,
+                                                &nxy)))
+                    break;
+                if (nxy > 2 && r > 200.0) {
+                    /* Thin out the vertices: simplifying by tol moves the line at
+                       most tol, so the reach shrinks by tol to stay inside */
+                    double tol = 0.05 * r;
+                    GEOSGeometry *ln = line_from_xy(h, xy, nxy);
+                    GEOSGeometry *sl = ln ? GEOSSimplify_r(h, ln, tol) : NULL;
+                    const GEOSCoordSequence *cs = sl ? GEOSGeom_getCoordSeq_r(h, sl) : NULL;
+                    unsigned int ns = 0;
+                    if (cs && GEOSCoordSeq_getSize_r(h, cs, &ns) && ns >= 2 && ns < nxy) {
+                        for (unsigned int q2 = 0; q2 < ns; q2++)
+                            GEOSCoordSeq_getXY_r(h, cs, q2, &xy[2 * q2], &xy[2 * q2 + 1]);
+                        nxy = ns;
+                        r -= tol;
+                    }
+                    if (ln) GEOSGeom_destroy_r(h, ln);
+                    if (sl) GEOSGeom_destroy_r(h, sl);
+                }
+                for (size_t v = 0; v + 1 < nxy && !rc; v++)
+                    rc = sa_add_seg(w, xy[2 * v], xy[2 * v + 1], xy[2 * v + 2], xy[2 * v + 3], r);
+                hl_free(xy);
+                xy = NULL;
+            }
+        }
+        if (!rc && w->n_band) {
+            GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, w->band, (unsigned)w->n_band);
+            size_t wsz = 0;
+            unsigned char *wkb = ml ? hl__geom_wkb(ctx, ml, &wsz) : NULL;
+            if (!ml) {
+                for (size_t i = 0; i < w->n_band; i++) GEOSGeom_destroy_r(h, w->band[i]);
+            }
+            w->n_band = 0; /* owned by ml now */
+            if (wkb) {
+                sh->road_wkb[slot] = hl_malloc(ctx, wsz);
+                if (sh->road_wkb[slot]) {
+                    memcpy(sh->road_wkb[slot], wkb, wsz);
+                    sh->road_size[slot] = wsz;
+                } else {
+                    rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+                }
+                GEOSFree_r(h, wkb);
+            } else {
+                rc = hl_error(ctx, HL_E_GEOM, "cannot build the roads of a service area");
+            }
+            if (ml) GEOSGeom_destroy_r(h, ml);
+        }
+        if (!rc && w->n_segs) {
+            unsigned char *wkb = NULL;
+            size_t wsz = 0;
+            /* 50 m cells up to 15 min, coarser for larger areas (100 m at
+               30 min, 200 m at 60 min): the detail follows the scale */
+            double cell = 50.0 * fmax(1.0, thr[ti] / 900.0);
+            rc = sa_polygon(ctx, w->segs, w->n_segs, cell, &wkb, &wsz);
+            w->n_segs = 0;
+            if (!rc && wkb) {
+                GEOSGeometry *u = GEOSGeomFromWKB_buf_r(h, wkb, wsz);
+                double area = 0;
+                if (u) {
+                    GEOSArea_r(h, u, &area);
+                    GEOSGeom_destroy_r(h, u);
+                }
+                sh->poly_wkb[slot] = wkb;
+                sh->poly_size[slot] = wsz;
+                sh->area_m2[slot] = area;
+                wkb = NULL;
+            }
+            hl_free(wkb);
+        }
+    }
+    for (size_t i = 0; i < w->n_band; i++) GEOSGeom_destroy_r(h, w->band[i]);
+    w->n_band = 0;
+    hl_free(pieces);
+    return rc;
+}
+
+static void *sa_worker_main(void *arg) {
+    sa_worker *w = arg;
+    sa_shared *sh = w->sh;
+    const hl_ctx *main_ctx = sh->ac->a->ctx;
+    for (;;) {
+        size_t it;
+        hl_status rc;
+        pthread_mutex_lock(&sh->mu);
+        it = sh->next++;
+        if (sh->stop) it = sh->n_items;
+        pthread_mutex_unlock(&sh->mu);
+        if (it >= sh->n_items) break;
+        rc = hl_ctx_interrupted(main_ctx) ? HL_E_INTERRUPTED : sa_facility(w, it);
+        if (rc) {
+            sh->rc[it] = rc;
+            snprintf(sh->err[it], sizeof sh->err[it], "%s", hl_ctx_errmsg(w->ctx));
+            pthread_mutex_lock(&sh->mu);
+            sh->stop = true;
+            pthread_mutex_unlock(&sh->mu);
+        }
+    }
+    return NULL;
+}
+
+static void sa_worker_free(sa_worker *w) {
+    if (!w->ctx) return;
+    hl_route_ws_destroy(w->ws);
+    hl_free(w->time);
+    hl_free(w->segs);
+    hl_free(w->band);
+    hl_ctx_destroy(w->ctx);
+    memset(w, 0, sizeof *w);
+}
+
+static hl_status sa_worker_init(access_ctx *ac, sa_shared *sh, sa_worker *w) {
+    memset(w, 0, sizeof *w);
+    w->sh = sh;
+    w->ctx = hl_ctx_create();
+    if (!w->ctx) return hl_error(ac->a->ctx, HL_E_NOMEM, "out of memory for a service-area worker");
+    w->time = hl_malloc(w->ctx, (ac->n_nodes ? ac->n_nodes : 1) * sizeof *w->time);
+    if (!w->time || hl_route_ws_create(w->ctx, ac->g, &w->ws)) {
+        sa_worker_free(w);
+        return hl_error(ac->a->ctx, HL_E_NOMEM, "out of memory for a service-area worker");
+    }
+    return HL_OK;
+}
+
+static hl_status service_areas(access_ctx *ac) {
+    hl_analysis *a = ac->a;
+    hl_ctx *ctx = a->ctx;
+    hl_access *acc = a->access;
+    const hl_plan *plan = a->plan;
+    size_t nthr = plan->n_service_area_min, n_items = 0, done_items = 0, slots;
+    double *thr = NULL;
+    hl_table *roads = NULL, *polys = NULL;
+    size_t r_f, r_k, r_t, r_e, p_f, p_k, p_t, p_a;
+    uint32_t *item_k = NULL, *item_f = NULL;
+    sa_shared sh;
+    sa_worker wk[2];
+    bool mu_ok = false;
     char buf[128];
+    hl_status rc;
+    memset(&sh, 0, sizeof sh);
+    memset(wk, 0, sizeof wk);
     if (!nthr) return HL_OK;
     if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
         (rc = hl_table_create(ctx, "service_areas", HL_GEOM_POLYGON, &polys)))
@@ -754,15 +1015,11 @@ static hl_status service_areas(access_ctx *ac) {
         (rc = hl_table_add_column(ctx, polys, "area_km2", HL_COL_REAL, &p_a)))
         goto done;
     thr = hl_malloc(ctx, nthr * sizeof *thr);
-    time = hl_malloc(ctx, ac->n_nodes * sizeof *time);
-    if (!thr || !time) {
+    if (!thr) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < nthr; i++) {
-        thr[i] = plan->service_area_min[i] * 60.0;
-        if (thr[i] > maxthr) maxthr = thr[i];
-    }
+    for (size_t i = 0; i < nthr; i++) thr[i] = plan->service_area_min[i] * 60.0;
     /* ascending, so that each band of service_area_roads is what a threshold
        adds to the one below it */
     for (size_t i = 1; i < nthr; i++)
@@ -771,114 +1028,72 @@ static hl_status service_areas(access_ctx *ac) {
             thr[j] = thr[j - 1];
             thr[j - 1] = t;
         }
-    if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) goto done;
-    for (size_t k = 0; k < acc->n_kinds && !rc; k++) {
-        const hl_kind_access *ka = &acc->kinds[k];
-        if (!wants_service_area(plan, ka->kind)) continue;
-        for (size_t f = 0; f < ka->n_fac && !rc; f++) {
-            uint32_t node;
-            hl_route_opts ro;
-            hl_route_piece *pieces = NULL;
-            size_t np = 0;
-            if (!hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) continue;
-            hl_route_opts_init(&ro);
-            ro.dir = HL_ROUTE_BACKWARD;
-            ro.cutoff_s = maxthr;
-            if ((rc = hl_route_search(ctx, ac->g, ws, 1, &node, NULL, NULL, &ro, time, NULL, NULL, NULL))) break;
-            if ((rc = hl_route_isochrone(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, &pieces, &np))) break;
-            hl_layer_id(ka->fac, f, buf, sizeof buf);
+    /* the work list: every facility of the wanted kinds, in kind order */
+    for (size_t k = 0; k < acc->n_kinds; k++)
+        if (wants_service_area(plan, acc->kinds[k].kind)) n_items += acc->kinds[k].n_fac;
+    item_k = hl_malloc(ctx, (n_items ? n_items : 1) * sizeof *item_k);
+    item_f = hl_malloc(ctx, (n_items ? n_items : 1) * sizeof *item_f);
+    slots = SA_BATCH * nthr;
+    sh.road_wkb = hl_calloc(ctx, slots, sizeof *sh.road_wkb);
+    sh.poly_wkb = hl_calloc(ctx, slots, sizeof *sh.poly_wkb);
+    sh.road_size = hl_calloc(ctx, slots, sizeof *sh.road_size);
+    sh.poly_size = hl_calloc(ctx, slots, sizeof *sh.poly_size);
+    sh.area_m2 = hl_calloc(ctx, slots, sizeof *sh.area_m2);
+    sh.rc = hl_calloc(ctx, SA_BATCH, sizeof *sh.rc);
+    sh.err = hl_calloc(ctx, SA_BATCH, sizeof *sh.err);
+    if (!item_k || !item_f || !sh.road_wkb || !sh.poly_wkb || !sh.road_size || !sh.poly_size || !sh.area_m2 ||
+        !sh.rc || !sh.err) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    n_items = 0;
+    for (size_t k = 0; k < acc->n_kinds; k++)
+        if (wants_service_area(plan, acc->kinds[k].kind))
+            for (size_t f = 0; f < acc->kinds[k].n_fac; f++) {
+                item_k[n_items] = (uint32_t)k;
+                item_f[n_items++] = (uint32_t)f;
+            }
+    sh.ac = ac;
+    sh.thr = thr;
+    sh.nthr = nthr;
+    sh.v_ms = plan->connector_speed_kmh / 3.6;
+    sh.max_snap_m = plan->max_snap_m;
+    if (pthread_mutex_init(&sh.mu, NULL) != 0) {
+        rc = hl_error(ctx, HL_E_DEP, "cannot create a mutex");
+        goto done;
+    }
+    mu_ok = true;
+    /* two workers: the machine's two cores */
+    for (int t = 0; t < 2 && !rc; t++) rc = sa_worker_init(ac, &sh, &wk[t]);
+    if (rc) goto done;
+    while (done_items < n_items && !rc) {
+        size_t nb = n_items - done_items < SA_BATCH ? n_items - done_items : SA_BATCH;
+        pthread_t th;
+        bool started;
+        sh.item_k = item_k + done_items;
+        sh.item_f = item_f + done_items;
+        sh.n_items = nb;
+        sh.next = 0;
+        sh.stop = false;
+        started = pthread_create(&th, NULL, sa_worker_main, &wk[1]) == 0;
+        sa_worker_main(&wk[0]);
+        if (started) pthread_join(th, NULL);
+        /* rows in facility order; the first failure in that order wins */
+        for (size_t it = 0; it < nb && !rc; it++) {
+            const hl_kind_access *ka = &acc->kinds[sh.item_k[it]];
+            if (sh.rc[it]) {
+                rc = sh.rc[it] == HL_E_INTERRUPTED ? hl_check_interrupt(ctx)
+                                                    : hl_error(ctx, sh.rc[it], "service area of %s %s: %s", ka->kind,
+                                                               hl_layer_id(ka->fac, sh.item_f[it], buf, sizeof buf),
+                                                               sh.err[it]);
+                if (rc == HL_OK) rc = hl_error(ctx, HL_E_INTERRUPTED, "interrupted");
+                break;
+            }
+            hl_layer_id(ka->fac, sh.item_f[it], buf, sizeof buf);
             for (size_t ti = 0; ti < nthr && !rc; ti++) {
-                for (size_t p = 0; p < np && !rc; p++) {
-                    const hl_route_piece *pc = &pieces[p];
-                    uint32_t e = pc->edge, ne = net_edge[e];
-                    double span, tu, tv;
-                    double *xy = NULL;
-                    size_t nxy = 0;
-                    GEOSGeometry *line;
-                    if (pc->threshold != ti || ne == HL_ROUTABLE_CONNECTOR) continue;
-                    span = nto[e] - nfrom[e];
-                    {
-                        /* the band: this piece less what the threshold below reached */
-                        double parts[4][2];
-                        size_t nparts = band_parts(pieces, np, pc, ti, parts);
-                        for (size_t q = 0; q < nparts && !rc; q++) {
-                            if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + parts[q][0] * span,
-                                                            nfrom[e] + parts[q][1] * span, &xy, &nxy)))
-                                break;
-                            line = line_from_xy(h, xy, nxy);
-                            hl_free(xy);
-                            xy = NULL;
-                            if (!line) {
-                                rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
-                                break;
-                            }
-                            if ((rc = hl_grow(ctx, (void **)&band, &cap_band, n_band + 1, sizeof *band))) {
-                                GEOSGeom_destroy_r(h, line);
-                                break;
-                            }
-                            band[n_band++] = line;
-                        }
-                        if (rc) break;
-                    }
-                    /* quarters of the piece, each with the reach left at its far end */
-                    tu = time[efrom[e]];
-                    tv = time[eto[e]];
-                    for (int q = 0; q < 4 && !rc && span > 0; q++) {
-                        double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / 4.0,
-                                       pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0};
-                        double worst = 0, r;
-                        for (int z = 0; z < 2; z++) {
-                            /* time from fraction g[z] to the facility, via either end */
-                            double t1 = isfinite(tv) && isfinite(efwd[e]) ? tv + (1 - g[z]) * efwd[e] : INFINITY;
-                            double t2 = isfinite(tu) && isfinite(ebwd[e]) ? tu + g[z] * ebwd[e] : INFINITY;
-                            double tl = t1 < t2 ? t1 : t2;
-                            if (tl > worst) worst = tl;
-                        }
-                        if (!(worst < thr[ti])) continue;
-                        r = (thr[ti] - worst) * v_ms;
-                        if (r > plan->max_snap_m) r = plan->max_snap_m;
-                        if (r < 1.0) continue;
-                        if ((rc = hl_net_edge_substring(ctx, a->net, ne, nfrom[e] + g[0] * span,
-                                                        nfrom[e] + g[1] * span, &xy, &nxy)))
-                            break;
-                        if (nxy > 2 && r > 200.0) {
-                            /* Thin out the vertices: simplifying by tol moves the line at
-                               most tol, so the reach shrinks by tol to stay inside */
-                            double tol = 0.05 * r;
-                            GEOSGeometry *ln = line_from_xy(h, xy, nxy);
-                            GEOSGeometry *sl = ln ? GEOSSimplify_r(h, ln, tol) : NULL;
-                            const GEOSCoordSequence *cs = sl ? GEOSGeom_getCoordSeq_r(h, sl) : NULL;
-                            unsigned int ns = 0;
-                            if (cs && GEOSCoordSeq_getSize_r(h, cs, &ns) && ns >= 2 && ns < nxy) {
-                                for (unsigned int q2 = 0; q2 < ns; q2++)
-                                    GEOSCoordSeq_getXY_r(h, cs, q2, &xy[2 * q2], &xy[2 * q2 + 1]);
-                                nxy = ns;
-                                r -= tol;
-                            }
-                            if (ln) GEOSGeom_destroy_r(h, ln);
-                            if (sl) GEOSGeom_destroy_r(h, sl);
-                        }
-                        for (size_t v = 0; v + 1 < nxy && !rc; v++) {
-                            if ((rc = hl_grow(ctx, (void **)&segs, &cap_segs, n_segs + 1, sizeof *segs))) break;
-                            segs[n_segs].x0 = xy[2 * v];
-                            segs[n_segs].y0 = xy[2 * v + 1];
-                            segs[n_segs].x1 = xy[2 * v + 2];
-                            segs[n_segs].y1 = xy[2 * v + 3];
-                            segs[n_segs].r = r;
-                            n_segs++;
-                        }
-                        hl_free(xy);
-                        xy = NULL;
-                    }
-                }
-                if (!rc && n_band) {
-                    GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, band, (unsigned)n_band);
-                    size_t wsz = 0, row;
-                    unsigned char *wkb = ml ? hl__geom_wkb(ctx, ml, &wsz) : NULL;
-                    n_band = 0; /* owned by ml now */
-                    rc = hl_table_add_row(ctx, roads, wkb, wsz, &row);
-                    if (wkb) GEOSFree_r(h, wkb);
-                    if (ml) GEOSGeom_destroy_r(h, ml);
+                size_t slot = it * nthr + ti, row;
+                if (sh.road_wkb[slot]) {
+                    rc = hl_table_add_row(ctx, roads, sh.road_wkb[slot], sh.road_size[slot], &row);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
                     if (!rc) {
@@ -886,36 +1101,28 @@ static hl_status service_areas(access_ctx *ac) {
                         hl_table_set_real(roads, row, r_e, thr[ti] / 60.0 - (ti ? thr[ti - 1] / 60.0 : 0));
                     }
                 }
-                if (!rc && n_segs) {
-                    unsigned char *wkb = NULL;
-                    size_t wsz = 0, row;
-                    /* 50 m cells up to 15 min, coarser for larger areas (100 m at
-                       30 min, 200 m at 60 min): the detail follows the scale */
-                    double cell = 50.0 * fmax(1.0, thr[ti] / 900.0);
-                    rc = sa_polygon(ctx, segs, n_segs, cell, &wkb, &wsz);
-                    n_segs = 0;
-                    if (!rc && wkb) {
-                        GEOSGeometry *u = GEOSGeomFromWKB_buf_r(h, wkb, wsz);
-                        double area = 0;
-                        if (u) {
-                            GEOSArea_r(h, u, &area);
-                            GEOSGeom_destroy_r(h, u);
-                        }
-                        rc = hl_table_add_row(ctx, polys, wkb, wsz, &row);
-                        if (!rc) rc = hl_table_set_text(ctx, polys, row, p_f, buf);
-                        if (!rc) rc = hl_table_set_text(ctx, polys, row, p_k, ka->kind);
-                        if (!rc) {
-                            hl_table_set_real(polys, row, p_t, thr[ti] / 60.0);
-                            hl_table_set_real(polys, row, p_a, area / 1e6);
-                        }
+                if (!rc && sh.poly_wkb[slot]) {
+                    rc = hl_table_add_row(ctx, polys, sh.poly_wkb[slot], sh.poly_size[slot], &row);
+                    if (!rc) rc = hl_table_set_text(ctx, polys, row, p_f, buf);
+                    if (!rc) rc = hl_table_set_text(ctx, polys, row, p_k, ka->kind);
+                    if (!rc) {
+                        hl_table_set_real(polys, row, p_t, thr[ti] / 60.0);
+                        hl_table_set_real(polys, row, p_a, sh.area_m2[slot] / 1e6);
                     }
-                    hl_free(wkb);
                 }
             }
-            hl_free(pieces);
-            if (!rc) rc = hl_check_interrupt(ctx);
         }
-        hl_progress(ctx, "service areas", k + 1, acc->n_kinds);
+        for (size_t slot = 0; slot < nb * nthr; slot++) {
+            hl_free(sh.road_wkb[slot]);
+            hl_free(sh.poly_wkb[slot]);
+            sh.road_wkb[slot] = sh.poly_wkb[slot] = NULL;
+            sh.road_size[slot] = sh.poly_size[slot] = 0;
+            sh.area_m2[slot] = 0;
+        }
+        for (size_t it = 0; it < nb; it++) sh.rc[it] = HL_OK;
+        done_items += nb;
+        hl_progress(ctx, "service areas", done_items, n_items);
+        if (!rc) rc = hl_check_interrupt(ctx);
     }
     if (!rc) {
         rc = hl__analysis_add_table(a, polys);
@@ -924,14 +1131,20 @@ static hl_status service_areas(access_ctx *ac) {
         roads = NULL;
     }
 done:
-    for (size_t i = 0; i < n_band; i++) GEOSGeom_destroy_r(h, band[i]);
-    hl_free(band);
-    hl_free(segs);
+    for (int t = 0; t < 2; t++) sa_worker_free(&wk[t]);
+    if (mu_ok) pthread_mutex_destroy(&sh.mu);
+    hl_free(sh.road_wkb);
+    hl_free(sh.poly_wkb);
+    hl_free(sh.road_size);
+    hl_free(sh.poly_size);
+    hl_free(sh.area_m2);
+    hl_free(sh.rc);
+    hl_free(sh.err);
+    hl_free(item_k);
+    hl_free(item_f);
     hl_table_destroy(roads);
     hl_table_destroy(polys);
-    hl_route_ws_destroy(ws);
     hl_free(thr);
-    hl_free(time);
     return rc;
 }
 

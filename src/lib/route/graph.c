@@ -58,10 +58,6 @@ static hl_status number_nodes(hl_ctx *ctx, hl_graph *g) {
     }
     for (i = n; i > 0; i--) inc_start[i] = inc_start[i - 1];
     inc_start[0] = 0;
-#ifdef NO_RENUMBER
-    for (i = 0; i < n; i++) new_of[i] = queue[i] = (uint32_t)i;
-    goto done;
-#endif
     /* breadth-first; the queue is old_of itself */
     for (i = 0; i < n; i++) new_of[i] = HL_ROUTE_NONE;
     while (tail < n) {
@@ -93,7 +89,7 @@ done:
  * reverse one (rows are heads).  Arcs in a row are in edge order, the
  * along-direction arc first, which makes the search order (and so every
  * tie) independent of anything but the input. */
-static void build_csr(hl_graph *g, bool by_tail, size_t *start, hl__arc *arcs) {
+static void build_csr(hl_graph *g, bool by_tail, hl__arc_ix *start, hl__arc *arcs) {
     size_t n = g->n_nodes, i;
     const uint32_t *nw = g->new_of;
     for (i = 0; i < g->n_edges; i++) {

@@ -28,56 +28,55 @@ typedef struct hl__arc {
  * caller's numbering; the searches translate at the boundary, and break
  * exact key ties by the caller's number, so that the search order (and
  * every answer) is the same as without renumbering. */
+/* Arc offsets in the CSR rows. */
+typedef size_t hl__arc_ix;
+
 struct hl_graph {
     size_t n_nodes, n_edges, n_arcs;
     uint32_t *from, *to;
     double *fwd_s, *bwd_s, *len_m;
     uint32_t *new_of;  /* n_nodes: caller's node -> internal node */
     uint32_t *old_of;  /* n_nodes: internal node -> caller's node */
-    size_t *fwd_start; /* n_nodes + 1, by internal node */
+    hl__arc_ix *fwd_start; /* n_nodes + 1, by internal node */
     hl__arc *fwd_arcs;
-    size_t *bwd_start; /* n_nodes + 1, by internal node */
+    hl__arc_ix *bwd_start; /* n_nodes + 1, by internal node */
     hl__arc *bwd_arcs;
 };
 
-/* Heap entry of the lazy heap.  The key is (time, source, id), compared as
- * two unsigned integers: tk holds the time's bits mapped so that integer
- * order is double order (-0.0 taken as +0.0), sid = source << 32 | id.  id
- * is a node (one-label search) or a label slot node*k + j (k-label
- * search).  An entry is live while its id is queued and its key is the
- * id's current label; other entries are stale and skipped when popped. */
+/* Heap entry of the lazy heap.  The key is (time, source, caller's id):
+ * tk holds the time's bits mapped so that integer order is double order
+ * (-0.0 taken as +0.0), sid = source << 32 | id, where id is an internal
+ * node (one-label search) or label slot node*k + j (k-label search); exact
+ * (time, source) ties are broken by the caller's node number (old_of).
+ * An entry is live while its id is queued and its key is the id's current
+ * label; other entries are stale and skipped when popped. */
 typedef struct hl__heap_entry {
     uint64_t tk;
     uint64_t sid;
 } hl__heap_entry;
 
 /* A node's label in the one-label search, kept together so that an update
- * touches one cache line (32 bytes: two per line, never split).
- * Unlabelled: t = l = INFINITY, s = pred = NONE, queued = 0. */
+ * touches one cache line (mostly: 24 bytes).  Unlabelled: t = l = INFINITY,
+ * s = pred = NONE. */
 typedef struct hl__label {
     double t;        /* time, s */
     double l;        /* length, m */
     uint32_t s;      /* source index */
     uint32_t pred;   /* edge the label came by */
-#ifndef LAB24
-    uint32_t queued; /* 1 while a live heap entry holds this label's key */
-    uint32_t spare;
-#endif
 } hl__label;
 
 struct hl_route_ws {
     size_t n_nodes;
     /* one-label search state, n_nodes long */
     hl__label *lab;
-    uint8_t *done; /* OD target bookkeeping */
-#ifdef LAB24
-    uint8_t *queued;
-#endif
+    uint8_t *done;   /* OD target bookkeeping */
+    uint8_t *queued; /* 1 while a live heap entry holds the node's label key
+                        (a byte array: small enough to stay in cache) */
     uint32_t *touched; /* nodes that got a label in the current search */
     size_t n_touched;
     /* lazy heap of heap_cap entries over ids 0 .. id_cap-1; heap_cap is
      * more than id_cap so that dropping the stale entries always frees
-     * room (see heap_make_room in search.c) */
+     * room (see compact1 in search.c) */
     hl__heap_entry *heap;
     size_t heap_n, heap_cap;
     size_t id_cap;

@@ -35,13 +35,7 @@
 #define PREFETCH(p) ((void)(p))
 #endif
 
-#ifdef LAB24
 static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE};
-#define QF(ws, v) (ws)->queued[v]
-#else
-static const hl__label UNLABELLED = {INFINITY, INFINITY, HL_ROUTE_NONE, HL_ROUTE_NONE, 0, 0};
-#define QF(ws, v) (ws)->lab[v].queued
-#endif
 
 /* Heap room for id_cap ids: the live entries never exceed id_cap, so half
  * as many again leaves at least that much for stale ones between two
@@ -54,9 +48,7 @@ void hl_route_ws_destroy(hl_route_ws *ws) {
     if (!ws) return;
     hl_free(ws->lab);
     hl_free(ws->done);
-#ifdef LAB24
     hl_free(ws->queued);
-#endif
     hl_free(ws->touched);
     hl_free(ws->heap);
     hl_free(ws->k_time_s);
@@ -83,11 +75,9 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
         ws->done = ws->lab ? hl_calloc(ctx, n, sizeof *ws->done) : NULL;
         ws->touched = ws->done ? hl_malloc(ctx, n * sizeof *ws->touched) : NULL;
         ws->heap = ws->touched ? hl_malloc(ctx, ws->heap_cap * sizeof *ws->heap) : NULL;
-#ifdef LAB24
-        ws->queued = hl_calloc(ctx, n, 1);
-#endif
+        ws->queued = ws->heap ? hl_calloc(ctx, n, sizeof *ws->queued) : NULL;
     }
-    if (!ws || !ws->heap) {
+    if (!ws || !ws->queued) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory creating a route workspace for %zu nodes", n);
         goto done;
     }
@@ -208,7 +198,7 @@ static void heap_build(const hl_route_ws *ws, hl__heap_entry *h, size_t n) {
 /* Is heap entry e live in the one-label search? */
 static inline bool live1(const hl_route_ws *ws, const hl__label *lb, uint32_t v,
                          const hl__heap_entry *e) {
-    return QF(ws, v) && lb->s == sid_src(e->sid) && time_key(lb->t) == e->tk;
+    return ws->queued[v] && lb->s == sid_src(e->sid) && time_key(lb->t) == e->tk;
 }
 
 /* Drop the stale entries of a full heap (one-label search).  Identical
@@ -221,18 +211,18 @@ static void compact1(hl_route_ws *ws) {
         uint32_t v = sid_id(h[i].sid);
         hl__label *lb = &ws->lab[v];
         if (live1(ws, lb, v, &h[i])) {
-            QF(ws, v) = 0; /* so that a copy of this entry is dropped */
+            ws->queued[v] = 0; /* so that a copy of this entry is dropped */
             h[m++] = h[i];
         }
     }
-    for (i = 0; i < m; i++) QF(ws, sid_id(h[i].sid)) = 1;
+    for (i = 0; i < m; i++) ws->queued[sid_id(h[i].sid)] = 1;
     ws->heap_n = m;
     heap_build(ws, h, m);
 }
 
 /* Offer label (t, s, l) reached by `edge` to node w. */
 static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, double l,
-                          uint32_t edge, double cutoff_s, const size_t *start) {
+                          uint32_t edge, double cutoff_s, const hl__arc_ix *start) {
     hl__label *lb;
     bool same_key;
     if (t > cutoff_s) return;
@@ -243,7 +233,7 @@ static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, dou
         return;
     /* the live entry (if any) still carries the right key when only the
      * length improved */
-    same_key = QF(ws, w) && lb->s == s && lb->t == t;
+    same_key = ws->queued[w] && lb->s == s && lb->t == t;
     lb->t = t;
     lb->s = s;
     lb->l = l;
@@ -251,10 +241,8 @@ static inline void offer1(hl_route_ws *ws, uint32_t w, double t, uint32_t s, dou
     if (!same_key) {
         if (ws->heap_n == ws->heap_cap) compact1(ws);
         heap_push(ws, time_key(t), make_sid(s, w));
-        QF(ws, w) = 1;
-#ifndef NO_PF_START
-        if (start) PREFETCH(&start[w]);
-#endif
+        ws->queued[w] = 1;
+        if (start) PREFETCH(&start[w]); /* read when w is near the heap top */
     }
 }
 
@@ -265,9 +253,32 @@ void hl__search_seed(hl_route_ws *ws, const hl_graph *g, uint32_t node, double t
     offer1(ws, node, t, s, l, HL_ROUTE_NONE, cutoff_s, NULL);
 }
 
+/* Start loading what the next pops will read (no effect on results; the
+ * search is bound by memory latency).  The heap top is most likely the
+ * next node expanded and the root's other children the ones after: load
+ * their arc rows now, and the labels at the heads of the top's arcs (its
+ * row was asked for a pop or more ago, while it was a child of the root).
+ * The rows' offsets were asked for when the nodes got their labels. */
+static inline void prefetch_ahead(const hl_route_ws *ws, const hl__arc_ix *start,
+                                  const hl__arc *arcs) {
+    const hl__heap_entry *h = ws->heap;
+    size_t n = ws->heap_n, end = n < ARITY + 1 ? n : ARITY + 1, j, a;
+    uint32_t u;
+    if (n == 0) return;
+    u = sid_id(h[0].sid);
+    PREFETCH(&arcs[start[u]]);
+    PREFETCH((const char *)&arcs[start[u + 1]] - 1);
+    for (a = start[u]; a < start[u + 1]; a++) PREFETCH(&ws->lab[arcs[a].node]);
+    for (j = 1; j < end; j++) {
+        u = sid_id(h[j].sid);
+        PREFETCH(&arcs[start[u]]);
+        PREFETCH((const char *)&arcs[start[u + 1]] - 1);
+    }
+}
+
 hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, double cutoff_s,
                          const uint8_t *target_mark, size_t n_targets, const hl_ctx *ictx) {
-    const size_t *start = dir == HL_ROUTE_BACKWARD ? g->bwd_start : g->fwd_start;
+    const hl__arc_ix *start = dir == HL_ROUTE_BACKWARD ? g->bwd_start : g->fwd_start;
     const hl__arc *arcs = dir == HL_ROUTE_BACKWARD ? g->bwd_arcs : g->fwd_arcs;
     size_t remaining = n_targets;
     bool stop_armed = target_mark && n_targets == 0;
@@ -290,33 +301,8 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
         if (stop_armed && lb->t > t_stop + HL_ROUTE_TIME_EPS_S) break;
         if ((++pops & POLL_MASK) == 0 && ictx && hl_ctx_interrupted(ictx)) return HL_E_INTERRUPTED;
         heap_drop_top(ws);
-#ifndef NO_PF_ARCS
-        if (ws->heap_n > 0) {
-            size_t u = sid_id(ws->heap[0].sid);
-            PREFETCH(&arcs[start[u]]);
-#ifndef NO_PF_ARCS2
-            PREFETCH((const char *)&arcs[start[u + 1]] - 1);
-#endif
-#ifdef PF_NB2
-            {
-                size_t b, b_end = start[u + 1];
-                for (b = start[u]; b < b_end; b++) PREFETCH(&ws->lab[arcs[b].node]);
-            }
-#endif
-#ifdef PF_DEEP
-            if (ws->heap_n > 1) {
-                const hl__heap_entry *h = ws->heap;
-                size_t best = 1, j, end = ws->heap_n < 5 ? ws->heap_n : 5;
-                for (j = 2; j < end; j++)
-                    if (key_less(ws, &h[j], &h[best])) best = j;
-                u = sid_id(h[best].sid);
-                PREFETCH(&arcs[start[u]]);
-                PREFETCH((const char *)&arcs[start[u + 1]] - 1);
-            }
-#endif
-        }
-#endif
-        QF(ws, v) = 0;
+        prefetch_ahead(ws, start, arcs);
+        ws->queued[v] = 0;
         tv = lb->t;
         lv = lb->l;
         s = lb->s;
@@ -328,9 +314,6 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
             }
         }
         a_end = start[v + 1];
-#ifndef NO_PF_NB
-        for (a = start[v]; a < a_end; a++) PREFETCH(&ws->lab[arcs[a].node]);
-#endif
         for (a = start[v]; a < a_end; a++) {
             const hl__arc *arc = &arcs[a];
             offer1(ws, arc->node, tv + arc->time_s, s, lv + arc->len_m, arc->edge, cutoff_s, start);
@@ -342,13 +325,20 @@ hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, d
 void hl__search_reset(hl_route_ws *ws) {
     size_t i;
     ws->heap_n = 0;
+    /* after a large search, sweeping every node in memory order is faster
+     * than visiting the touched ones in label order */
+    if (ws->n_touched > ws->n_nodes / 4) {
+        for (i = 0; i < ws->n_nodes; i++) ws->lab[i] = UNLABELLED;
+        memset(ws->done, 0, ws->n_nodes);
+        memset(ws->queued, 0, ws->n_nodes);
+        ws->n_touched = 0;
+        return;
+    }
     for (i = 0; i < ws->n_touched; i++) {
         uint32_t v = ws->touched[i];
         ws->lab[v] = UNLABELLED;
         ws->done[v] = 0;
-#ifdef LAB24
         ws->queued[v] = 0;
-#endif
     }
     ws->n_touched = 0;
 }
@@ -552,7 +542,7 @@ static inline void offerk(hl_route_ws *ws, size_t k, uint32_t w, double t, uint3
 
 static hl_status run_k(hl_route_ws *ws, const hl_graph *g, size_t k, hl_route_dir dir,
                        double cutoff_s, const hl_ctx *ictx) {
-    const size_t *start = dir == HL_ROUTE_BACKWARD ? g->bwd_start : g->fwd_start;
+    const hl__arc_ix *start = dir == HL_ROUTE_BACKWARD ? g->bwd_start : g->fwd_start;
     const hl__arc *arcs = dir == HL_ROUTE_BACKWARD ? g->bwd_arcs : g->fwd_arcs;
     uint32_t pops = 0;
     while (ws->heap_n > 0) {
@@ -566,6 +556,11 @@ static hl_status run_k(hl_route_ws *ws, const hl_graph *g, size_t k, hl_route_di
         }
         if ((++pops & POLL_MASK) == 0 && ictx && hl_ctx_interrupted(ictx)) return HL_E_INTERRUPTED;
         heap_drop_top(ws);
+        if (ws->heap_n > 0) {
+            /* the next node's arc row (see prefetch_ahead) */
+            size_t u = sid_id(ws->heap[0].sid) / k;
+            PREFETCH(&arcs[start[u]]);
+        }
         ws->k_queued[slot] = 0;
         v = (uint32_t)(slot / k);
         tv = ws->k_time_s[slot];
