@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/core_int.h"
@@ -79,6 +80,66 @@ static void test_nearindex(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* The box index against a brute-force scan of every feature's envelope:
+ * 300 random rectangles and points, 200 random query boxes; the answers
+ * must be exactly the brute-force set, in ascending order. */
+static void test_boxindex(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    GEOSContextHandle_t h = hl__geos(ctx);
+    const char *names[] = {"code"}, *v[] = {"x"};
+    hl_layer *L = NULL;
+    hl_boxindex *ix = NULL;
+    enum { NF = 300 };
+    double box[NF][4];
+    uint64_t x = 99;
+    const size_t *hit;
+    size_t n;
+#define RND() ((double)((x = x * 6364136223846793005ull + 1442695040888963407ull) >> 40) / 16777216.0)
+    assert_int_equal(hl__layer_create(ctx, "things", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
+    for (size_t i = 0; i < NF; i++) {
+        double x0 = RND() * 1000, y0 = RND() * 1000, w = i % 3 ? RND() * 50 : 0, hh = i % 3 ? RND() * 50 : 0;
+        GEOSGeometry *g = i % 3 ? GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + hh)
+                                : GEOSGeom_createPointFromXY_r(h, x0, y0);
+        box[i][0] = x0;
+        box[i][1] = y0;
+        box[i][2] = x0 + w;
+        box[i][3] = y0 + hh;
+        if (i == 7) g = (GEOSGeom_destroy_r(h, g), NULL); /* no geometry: never returned */
+        assert_int_equal(hl__layer_append(ctx, L, (int64_t)i, g, v), HL_OK);
+    }
+    assert_int_equal(hl_boxindex_create(ctx, L, &ix), HL_OK);
+    for (int q = 0; q < 200; q++) {
+        double qb[4];
+        size_t expect = 0, j = 0;
+        qb[0] = RND() * 1000;
+        qb[1] = RND() * 1000;
+        qb[2] = qb[0] + RND() * 200;
+        qb[3] = qb[1] + RND() * 200;
+        assert_int_equal(hl_boxindex_query(ix, qb, &hit, &n), HL_OK);
+        for (size_t i = 0; i < NF; i++) {
+            bool meet = i != 7 && box[i][0] <= qb[2] && qb[0] <= box[i][2] && box[i][1] <= qb[3] && qb[1] <= box[i][3];
+            if (!meet) continue;
+            expect++;
+            assert_true(j < n);
+            assert_int_equal(hit[j], i);
+            j++;
+        }
+        assert_int_equal(n, expect);
+    }
+    /* an inverted box finds nothing */
+    {
+        double bad[4] = {10, 10, 0, 0};
+        assert_int_equal(hl_boxindex_query(ix, bad, &hit, &n), HL_OK);
+        assert_int_equal(n, 0);
+    }
+#undef RND
+    hl_boxindex_destroy(ix);
+    hl_boxindex_destroy(NULL);
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
 static void test_layer_values_and_points(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
@@ -141,7 +202,7 @@ static void test_table(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_layer_values_and_points),
+        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_boxindex), cmocka_unit_test(test_layer_values_and_points),
         cmocka_unit_test(test_qa_order),     cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
