@@ -299,8 +299,13 @@ static void test_finalize_deterministic(void **state) {
     assert_int_equal(na, nb);
     assert_memory_equal(ba, bb, na);
     free(bb);
-    /* finalising again changes nothing */
+    free(ba);
+    /* finalising again is deterministic too (finalize no longer VACUUMs
+       a file without free pages, so a second pass may lay pages out
+       differently from the first, but the same way for both files) */
+    assert_int_equal(hl_out_finalize_gpkg(ctx, a, &m), HL_OK);
     assert_int_equal(hl_out_finalize_gpkg(ctx, b, &m), HL_OK);
+    ba = slurp(a, &na);
     bb = slurp(b, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(ba, bb, na);
