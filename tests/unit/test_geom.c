@@ -108,7 +108,7 @@ static void test_boxindex(void **state) {
         if (i == 7) g = (GEOSGeom_destroy_r(h, g), NULL); /* no geometry: never returned */
         assert_int_equal(hl__layer_append(ctx, L, (int64_t)i, g, v), HL_OK);
     }
-    assert_int_equal(hl_boxindex_create(ctx, L, &ix), HL_OK);
+    assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
     for (int q = 0; q < 200; q++) {
         double qb[4];
         size_t expect = 0, j = 0;

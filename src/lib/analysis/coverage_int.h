@@ -120,21 +120,5 @@ hl_status hl__cov_ind_add(cov *c, const char *id, cov_level lv, const char *unit
 double hl__cov_median(const double *sorted, size_t n);
 double hl__cov_p90(const double *sorted, size_t n);
 
-/* Pieces of a study-wide union clipped to tiles on demand (coverage_water.c). */
-#define TILE_M 20000.0
-#define TILE_MARGIN_M 10000.0
-typedef struct tile {
-    long tx, ty;
-    GEOSGeometry *g; /* NULL: the union misses the tile */
-} tile;
-typedef struct tile_cache {
-    const GEOSGeometry *u;
-    tile *t;
-    size_t n, cap;
-} tile_cache;
-
-/* The part of tc->u to intersect g with (a tile's piece, or the whole union). */
-const GEOSGeometry *hl__cov_near_part(cov *c, tile_cache *tc, const GEOSGeometry *g);
-void hl__cov_tiles_free(GEOSContextHandle_t h, tile_cache *tc);
 
 #endif

@@ -32,14 +32,13 @@ typedef struct ov {
     GEOSContextHandle_t h;
     double *road_box; /* 4 per road: xmin ymin xmax ymax (NAN none) */
     double *pipe_box; /* 4 per water pipe */
-    tile_cache water_tiles; /* the water union in tiles */
     double *base_box; /* 4 per industry base */
     /* envelope indexes: a province has tens of thousands of roads, pipes,
        bases and facilities, each tested against every village */
     hl_boxindex *road_ix, *pipe_ix, *base_ix;
     hl_boxindex **fac_ix; /* per facility kind */
-    GEOSGeometry *water;
-    const GEOSPreparedGeometry *pwater;
+    hl_boxindex *water_ix; /* water service areas (no study-wide union) */
+    bool has_water;        /* some water service area has a geometry */
     hl_table *clip; /* roads_by_village, or NULL */
     size_t c_road, c_class, c_surf, c_code, c_len;
 } ov;
@@ -172,24 +171,20 @@ static hl_status contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeomet
     const size_t *hit;
     size_t n_hit;
     hl_status rc;
-    if (o->water && area > 0) {
-        /* the water union covers the whole study: use the piece near P */
-        o->water_tiles.u = o->water;
-        row[6] = inter_area(o->h, P, hl__cov_near_part(c, &o->water_tiles, P)) / area;
+    if (o->has_water && area > 0) {
+        double covered = 0;
+        if ((rc = hl_boxindex_covered_area(o->water_ix, P, &covered)))
+            return rc;
+        row[6] = covered / area;
     }
     for (size_t mi = 0; mi < n_members; mi++) {
         size_t i = members[mi];
         double p = isfinite(og->population[i]) ? og->population[i] : 0;
-        GEOSGeometry *pt;
         pop += p;
-        if (!o->pwater || !og->has_xy[i] ||
-            !(pt = GEOSGeom_createPointFromXY_r(o->h, og->xy[2 * i], og->xy[2 * i + 1])))
-            continue;
-        if (GEOSPreparedCovers_r(o->h, o->pwater, pt) == 1)
+        if (o->has_water && og->has_xy[i] && hl_boxindex_covers(o->water_ix, og->xy[2 * i], og->xy[2 * i + 1]))
             wpop += p;
-        GEOSGeom_destroy_r(o->h, pt);
     }
-    row[7] = o->water && pop > 0 ? wpop / pop : o->water ? NAN : 0;
+    row[7] = o->has_water && pop > 0 ? wpop / pop : o->has_water ? NAN : 0;
     if ((rc = hl_boxindex_query(o->base_ix, pb, &hit, &n_hit)))
         return rc;
     for (size_t hi = 0; hi < n_hit; hi++) {
@@ -276,34 +271,20 @@ static hl_status ov_init(cov *c, ov *o) {
         for (size_t r = 0; r < nb; r++)
             bbox(o->h, hl__layer_geom(c->s->industry_bases, r), &o->base_box[4 * r]);
     }
-    if ((rc = hl_boxindex_create(c->ctx, c->s->roads, &o->road_ix)) ||
-        (rc = hl_boxindex_create(c->ctx, c->s->water_pipes, &o->pipe_ix)) ||
-        (rc = hl_boxindex_create(c->ctx, c->s->industry_bases, &o->base_ix)))
+    if ((rc = hl_boxindex_create(c->ctx, c->s->roads, NULL, &o->road_ix)) ||
+        (rc = hl_boxindex_create(c->ctx, c->s->water_pipes, NULL, &o->pipe_ix)) ||
+        (rc = hl_boxindex_create(c->ctx, c->s->industry_bases, NULL, &o->base_ix)))
         return rc;
     o->fac_ix = hl_calloc(c->ctx, c->acc->n_kinds ? c->acc->n_kinds : 1, sizeof *o->fac_ix);
     if (!o->fac_ix)
         return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
     for (size_t k = 0; k < c->acc->n_kinds; k++)
-        if ((rc = hl_boxindex_create(c->ctx, c->acc->kinds[k].fac, &o->fac_ix[k])))
+        if ((rc = hl_boxindex_create(c->ctx, c->acc->kinds[k].fac, NULL, &o->fac_ix[k])))
             return rc;
-    if (c->s->water_service_areas) {
-        const hl_layer *A = c->s->water_service_areas;
-        size_t n = hl_layer_count(A), m = 0;
-        GEOSGeometry **parts = hl_calloc(c->ctx, n ? n : 1, sizeof *parts), *coll;
-        if (!parts)
-            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            if (hl__layer_geom(A, i) && (parts[m] = GEOSGeom_clone_r(o->h, hl__layer_geom(A, i))))
-                m++;
-        coll = m ? GEOSGeom_createCollection_r(o->h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m) : NULL;
-        hl_free(parts);
-        if (coll) {
-            o->water = GEOSUnaryUnion_r(o->h, coll);
-            GEOSGeom_destroy_r(o->h, coll);
-            if (o->water)
-                o->pwater = GEOSPrepare_r(o->h, o->water);
-        }
-    }
+    if ((rc = hl_boxindex_create(c->ctx, c->s->water_service_areas, NULL, &o->water_ix)))
+        return rc;
+    for (size_t i = 0; i < hl_layer_count(c->s->water_service_areas) && !o->has_water; i++)
+        o->has_water = hl__layer_geom(c->s->water_service_areas, i) != NULL;
     if ((rc = hl_table_create(c->ctx, "roads_by_village", HL_GEOM_LINE, &o->clip)))
         return rc;
     if ((rc = hl_table_add_column(c->ctx, o->clip, "road_id", HL_COL_TEXT, &o->c_road)) ||
@@ -316,14 +297,10 @@ static hl_status ov_init(cov *c, ov *o) {
 }
 
 static void ov_free(ov *o) {
-    if (o->pwater)
-        GEOSPreparedGeom_destroy_r(o->h, o->pwater);
-    if (o->water)
-        GEOSGeom_destroy_r(o->h, o->water);
     hl_table_destroy(o->clip);
     hl_free(o->road_box);
     hl_free(o->pipe_box);
-    hl__cov_tiles_free(o->h, &o->water_tiles);
+    hl_boxindex_destroy(o->water_ix);
     hl_free(o->base_box);
     hl_boxindex_destroy(o->road_ix);
     hl_boxindex_destroy(o->pipe_ix);

@@ -18,49 +18,19 @@
 
 #include "analysis/coverage_int.h"
 #include "core/core_int.h"
+#include "geom/geom_int.h"
 #include "layer/layer_int.h"
 
 enum { W_TAP, W_ANY, W_LARGE, W_N };
 
+/* Per class the service areas and pipes it counts, indexed for nearest
+ * distances: the distance to the nearest member is the distance to their
+ * union, which is never built (a province has thousands of each). */
 typedef struct water {
-    GEOSGeometry *poly[W_N], *pipe[W_N];
-    const GEOSPreparedGeometry *ppoly[W_N], *ppipe[W_N];
+    hl_nearindex *poly[W_N], *pipe[W_N];
     bool *large_works; /* per works */
     bool *listed[W_N]; /* per origin: named in a served list */
 } water;
-
-/* The union of the geometries of L picked by pick[i]; *out NULL when none. */
-static hl_status union_of(cov *c, const hl_layer *L, const bool *pick, GEOSGeometry **out) {
-    GEOSContextHandle_t h = hl__geos(c->ctx);
-    size_t n = hl_layer_count(L), m = 0;
-    GEOSGeometry **parts, *coll;
-    *out = NULL;
-    parts = hl_calloc(c->ctx, n ? n : 1, sizeof *parts);
-    if (!parts)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        const GEOSGeometry *g = hl__layer_geom(L, i);
-        if (g && (!pick || pick[i]) && (parts[m] = GEOSGeom_clone_r(h, g)) != NULL)
-            m++;
-    }
-    if (!m) {
-        hl_free(parts);
-        return HL_OK;
-    }
-    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m);
-    if (coll) {
-        *out = GEOSUnaryUnion_r(h, coll);
-        GEOSGeom_destroy_r(h, coll);
-    } else {
-        for (size_t i = 0; i < m; i++)
-            GEOSGeom_destroy_r(h, parts[i]);
-    }
-    hl_free(parts);
-    if (!*out)
-        return hl_error(c->ctx, HL_E_GEOM, "cannot union geometries of %s: %s", hl_layer_role(L),
-                        hl__geos_last_error(c->ctx));
-    return HL_OK;
-}
 
 static const char *canon(cov *c, const char *role, const char *field, const char *raw) {
     const hl_role_spec *rs = hl_spec_role(c->s->specs, role);
@@ -153,7 +123,6 @@ static hl_status build_water(cov *c, water *w) {
     const hl_layer *A = c->s->water_service_areas, *P = c->s->water_pipes;
     size_t na = hl_layer_count(A), np = hl_layer_count(P), nw = hl_layer_count(c->s->water_works),
            n = c->acc->origins.n;
-    GEOSContextHandle_t h = hl__geos(c->ctx);
     bool *pick = hl_calloc(c->ctx, (na > np ? na : np) + 1, sizeof *pick);
     hl_status rc = HL_OK;
     w->large_works = hl_calloc(c->ctx, nw + 1, sizeof *w->large_works);
@@ -171,48 +140,24 @@ static hl_status build_water(cov *c, water *w) {
             pick[j] = k == W_ANY || (k == W_TAP && (!tap || !strcmp(tap, "in_house"))) ||
                       (k == W_LARGE && large_by_id(c, w, hl_layer_value(A, j, "works_id")));
         }
-        if ((rc = union_of(c, A, pick, &w->poly[k])))
+        if ((rc = hl_nearindex_create(c->ctx, A, pick, &w->poly[k])))
             break;
         for (size_t j = 0; j < np; j++)
             pick[j] = k != W_LARGE || large_by_id(c, w, hl_layer_value(P, j, "works_id"));
-        if ((rc = union_of(c, P, pick, &w->pipe[k])))
+        if ((rc = hl_nearindex_create(c->ctx, P, pick, &w->pipe[k])))
             break;
-        if (w->poly[k])
-            w->ppoly[k] = GEOSPrepare_r(h, w->poly[k]);
-        if (w->pipe[k])
-            w->ppipe[k] = GEOSPrepare_r(h, w->pipe[k]);
     }
     hl_free(pick);
     return rc;
 }
 
 static void water_free(cov *c, water *w) {
-    GEOSContextHandle_t h = hl__geos(c->ctx);
     for (int k = 0; k < W_N; k++) {
-        if (w->ppoly[k])
-            GEOSPreparedGeom_destroy_r(h, w->ppoly[k]);
-        if (w->ppipe[k])
-            GEOSPreparedGeom_destroy_r(h, w->ppipe[k]);
-        if (w->poly[k])
-            GEOSGeom_destroy_r(h, w->poly[k]);
-        if (w->pipe[k])
-            GEOSGeom_destroy_r(h, w->pipe[k]);
+        hl_nearindex_destroy(w->poly[k]);
+        hl_nearindex_destroy(w->pipe[k]);
         hl_free(w->listed[k]);
     }
     hl_free(w->large_works);
-}
-
-/* Distance from a point to a prepared geometry (INFINITY when absent). */
-static double pdist(cov *c, const GEOSPreparedGeometry *pg, double x, double y) {
-    GEOSContextHandle_t h = hl__geos(c->ctx);
-    GEOSGeometry *pt;
-    double d = INFINITY;
-    if (!pg || !(pt = GEOSGeom_createPointFromXY_r(h, x, y)))
-        return INFINITY;
-    if (!GEOSPreparedDistance_r(h, pg, pt, &d))
-        d = INFINITY;
-    GEOSGeom_destroy_r(h, pt);
-    return d;
 }
 
 hl_status hl__cov_water(cov *c) {
@@ -248,7 +193,8 @@ hl_status hl__cov_water(cov *c) {
             bool ok;
             if (!o->has_xy[i])
                 continue;
-            d = fmin(pdist(c, w.ppoly[k], x, y), fmax(0, pdist(c, w.ppipe[k], x, y) - buf_m));
+            d = fmin(hl_nearindex_distance(w.poly[k], x, y, NULL),
+                     fmax(0, hl_nearindex_distance(w.pipe[k], x, y, NULL) - buf_m));
             if (w.listed[k][i])
                 d = 0;
             ok = d <= 0;
@@ -268,104 +214,56 @@ done:
     return rc;
 }
 
-/* Area share of polygon g covered by the prepared union u (0 when none). */
-/* Pieces of a study-wide union clipped to 20 km tiles (with a 10 km margin),
- * made on demand: a village then meets only the part of a province-wide
- * union near it. */
-void hl__cov_tiles_free(GEOSContextHandle_t h, tile_cache *tc) {
-    for (size_t i = 0; i < tc->n; i++)
-        if (tc->t[i].g) GEOSGeom_destroy_r(h, tc->t[i].g);
-    hl_free(tc->t);
-    memset(tc, 0, sizeof *tc);
-}
-
-/* The part of the union to intersect g with: a tile's piece, or the union. */
-const GEOSGeometry *hl__cov_near_part(cov *c, tile_cache *tc, const GEOSGeometry *g) {
+/* Area share of polygon g covered by the features of ix (NAN without g). */
+static hl_status area_share(cov *c, hl_boxindex *ix, const GEOSGeometry *g, double *share) {
     GEOSContextHandle_t h = hl__geos(c->ctx);
-    double x0, y0, x1, y1, cx, cy, lx, ly;
-    long tx, ty;
-    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getXMax_r(h, g, &x1) ||
-        !GEOSGeom_getYMax_r(h, g, &y1))
-        return tc->u;
-    cx = (x0 + x1) / 2;
-    cy = (y0 + y1) / 2;
-    tx = (long)floor(cx / TILE_M);
-    ty = (long)floor(cy / TILE_M);
-    lx = (double)tx * TILE_M - TILE_MARGIN_M;
-    ly = (double)ty * TILE_M - TILE_MARGIN_M;
-    if (x0 < lx || y0 < ly || x1 > lx + TILE_M + 2 * TILE_MARGIN_M || y1 > ly + TILE_M + 2 * TILE_MARGIN_M)
-        return tc->u; /* a unit larger than the margin: the whole union */
-    for (size_t i = 0; i < tc->n; i++)
-        if (tc->t[i].tx == tx && tc->t[i].ty == ty) return tc->t[i].g;
-    if (hl_grow(c->ctx, (void **)&tc->t, &tc->cap, tc->n + 1, sizeof *tc->t)) return tc->u;
-    tc->t[tc->n].tx = tx;
-    tc->t[tc->n].ty = ty;
-    tc->t[tc->n].g = GEOSClipByRect_r(h, tc->u, lx, ly, lx + TILE_M + 2 * TILE_MARGIN_M, ly + TILE_M + 2 * TILE_MARGIN_M);
-    if (!tc->t[tc->n].g) return tc->u;
-    return tc->t[tc->n++].g;
-}
-
-static double area_share(cov *c, tile_cache *tc, const GEOSGeometry *g) {
-    GEOSContextHandle_t h = hl__geos(c->ctx);
-    double a = 0, ai = 0;
-    GEOSGeometry *x;
-    const GEOSGeometry *part;
-    if (!g || !tc->u || !GEOSArea_r(h, g, &a) || a <= 0)
-        return g ? 0 : NAN;
-    part = hl__cov_near_part(c, tc, g);
-    if (GEOSisEmpty_r(h, part) == 1) return 0;
-    x = GEOSIntersection_r(h, g, part);
-    if (x) {
-        GEOSArea_r(h, x, &ai);
-        GEOSGeom_destroy_r(h, x);
-    }
-    return ai / a;
+    double a = 0, covered = 0;
+    hl_status rc;
+    *share = g ? 0 : NAN;
+    if (!g || !GEOSArea_r(h, g, &a) || a <= 0)
+        return HL_OK;
+    if ((rc = hl_boxindex_covered_area(ix, g, &covered)))
+        return rc;
+    *share = covered / a;
+    return HL_OK;
 }
 
 hl_status hl__cov_polygons(cov *c) {
-    GEOSContextHandle_t h = hl__geos(c->ctx);
     const hl_layer *V = c->s->villages;
     size_t nv = c->n_unit[COV_VILLAGE];
-    GEOSGeometry *u = NULL;
-    const GEOSPreparedGeometry *pu = NULL;
+    hl_boxindex *ix = NULL;
     cov_ind *dig = hl__cov_ind(c, "DIG-02"), *agr = hl__cov_ind(c, "IND-02");
     hl_status rc = HL_OK;
     if (!nv || !c->s->coverage_5g) {
         rc = hl__cov_skip(c, "DIG-02", nv ? "the plan gives no coverage_5g layer" : "the plan gives no villages layer");
-    } else if (!(rc = union_of(c, c->s->coverage_5g, NULL, &u))) {
+    } else if (!(rc = hl_boxindex_create(c->ctx, c->s->coverage_5g, NULL, &ix))) {
         dig->threshold = hl__std_num(c->s, "DIG-02.min_area_share", 0.5);
-        tile_cache tc = {u, NULL, 0, 0};
-        pu = u ? GEOSPrepare_r(h, u) : NULL;
-        for (size_t v = 0; v < nv; v++) {
-            double sh = area_share(c, &tc, hl__layer_geom(V, v));
-            bool pt_in = c->vill_has_xy[v] && pdist(c, pu, c->vill_xy[2 * v], c->vill_xy[2 * v + 1]) <= 0;
+        for (size_t v = 0; v < nv && !rc; v++) {
+            double sh;
+            bool pt_in;
+            if ((rc = area_share(c, ix, hl__layer_geom(V, v), &sh)))
+                break;
+            pt_in = c->vill_has_xy[v] && hl_boxindex_covers(ix, c->vill_xy[2 * v], c->vill_xy[2 * v + 1]);
             dig->value[v] = sh;
             dig->meets[v] = !isnan(sh) && hl__cov_eligible(c, "DIG-02", COV_VILLAGE, v)
                                 ? (signed char)(pt_in || sh >= dig->threshold)
                                 : COV_NULL;
         }
-        hl__cov_tiles_free(h, &tc);
     }
-    if (pu)
-        GEOSPreparedGeom_destroy_r(h, pu);
-    if (u)
-        GEOSGeom_destroy_r(h, u);
-    u = NULL;
+    hl_boxindex_destroy(ix);
+    ix = NULL;
     if (rc)
         return rc;
     if (!nv || !c->s->agricultural_bases)
         return hl__cov_skip(c, "IND-02",
                             nv ? "the plan gives no agricultural_bases layer" : "the plan gives no villages layer");
-    if ((rc = union_of(c, c->s->agricultural_bases, NULL, &u)))
+    if ((rc = hl_boxindex_create(c->ctx, c->s->agricultural_bases, NULL, &ix)))
         return rc;
-    {
-        tile_cache tc = {u, NULL, 0, 0};
-        for (size_t v = 0; v < nv; v++)
-            agr->value[v] = area_share(c, &tc, hl__layer_geom(V, v));
-        hl__cov_tiles_free(h, &tc);
-    }
-    if (u)
-        GEOSGeom_destroy_r(h, u);
+    for (size_t v = 0; v < nv && !rc; v++)
+        rc = area_share(c, ix, hl__layer_geom(V, v), &agr->value[v]);
+    hl_boxindex_destroy(ix);
+    if (rc)
+        return rc;
     return hl__cov_note(c, "IND-02",
                         "descriptive: the share of each village's area in agricultural bases; no rule, so "
                         "no flag (conflict layers are not an input role yet)");

@@ -34,15 +34,24 @@ double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *featu
  * order, so sums taken over them add in the same order as a scan of the
  * whole layer would. */
 typedef struct hl_boxindex hl_boxindex;
-/* Index every feature of `layer` with a geometry (layer borrowed; it must
- * outlive the index).  `layer` may be NULL (an empty index).  Caller
- * destroys *out with hl_boxindex_destroy. */
-hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **out);
+/* Index every feature i of `layer` with a geometry and with keep == NULL
+ * or keep[i] (layer borrowed; it must outlive the index; keep is read
+ * here only).  `layer` may be NULL (an empty index).  Caller destroys *out
+ * with hl_boxindex_destroy. */
+hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_boxindex **out);
 void hl_boxindex_destroy(hl_boxindex *ix);
 /* Features whose envelope meets box (xmin, ymin, xmax, ymax): *n of them,
  * ascending, in an array owned by the index and valid until the next query.
  * Returns HL_OK or HL_E_GEOM / HL_E_NOMEM with a message. */
 hl_status hl_boxindex_query(hl_boxindex *ix, const double *box, const size_t **hits, size_t *n);
+/* Area of polygon P covered by the union of the indexed (polygonal)
+ * features, overlaps counted once: area(union of P ∩ feature), from the
+ * features near P only, so no study-wide union is ever built.  0 when
+ * nothing meets P.  HL_E_GEOM / HL_E_NOMEM with a message. */
+hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, double *area_m2);
+/* Whether some indexed feature covers the point (x, y) (boundary
+ * included): the same as the union of the features covering it. */
+bool hl_boxindex_covers(hl_boxindex *ix, double x, double y);
 
 /* WKB (little endian, 2D) of a GEOS geometry; caller frees with GEOSFree_r. */
 unsigned char *hl__geom_wkb(hl_ctx *ctx, const GEOSGeometry *g, size_t *size);

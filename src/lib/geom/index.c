@@ -190,13 +190,14 @@ unsigned char *hl__point_wkb(hl_ctx *ctx, double x, double y, size_t *size) {
 
 struct hl_boxindex {
     hl_ctx *ctx;
+    const hl_layer *layer;
     GEOSSTRtree *tree;
     size_t n;     /* features in the layer */
     size_t *hits; /* n long: a query never returns more */
     size_t n_hits;
 };
 
-hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **out) {
+hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_boxindex **out) {
     GEOSContextHandle_t h = hl__geos(ctx);
     hl_boxindex *ix;
     size_t n = layer ? hl_layer_count(layer) : 0;
@@ -205,6 +206,7 @@ hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **o
     ix = hl_calloc(ctx, 1, sizeof *ix);
     if (!ix) return hl_error(ctx, HL_E_NOMEM, "out of memory");
     ix->ctx = ctx;
+    ix->layer = layer;
     ix->n = n;
     ix->hits = hl_malloc(ctx, (n ? n : 1) * sizeof *ix->hits);
     ix->tree = GEOSSTRtree_create_r(h, 10);
@@ -214,7 +216,8 @@ hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, hl_boxindex **o
     }
     for (size_t i = 0; i < n; i++) {
         const GEOSGeometry *g = hl__layer_geom(layer, i);
-        if (g && !GEOSisEmpty_r(h, g)) GEOSSTRtree_insert_r(h, ix->tree, g, (void *)(uintptr_t)(i + 1));
+        if (g && (!keep || keep[i]) && !GEOSisEmpty_r(h, g))
+            GEOSSTRtree_insert_r(h, ix->tree, g, (void *)(uintptr_t)(i + 1));
     }
     *out = ix;
     return HL_OK;
@@ -252,4 +255,79 @@ hl_status hl_boxindex_query(hl_boxindex *ix, const double *box, const size_t **h
     qsort(ix->hits, ix->n_hits, sizeof *ix->hits, cmp_size);
     *n = ix->n_hits;
     return HL_OK;
+}
+
+hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, double *area_m2) {
+    GEOSContextHandle_t h = hl__geos(ix->ctx);
+    const GEOSPreparedGeometry *pp = NULL;
+    GEOSGeometry **piece = NULL, *coll = NULL, *u = NULL;
+    const size_t *hit;
+    size_t n_hit = 0, m = 0;
+    double box[4];
+    hl_status rc = HL_OK;
+    *area_m2 = 0;
+    if (!P || GEOSisEmpty_r(h, P) == 1) return HL_OK;
+    if (!GEOSGeom_getXMin_r(h, P, &box[0]) || !GEOSGeom_getYMin_r(h, P, &box[1]) ||
+        !GEOSGeom_getXMax_r(h, P, &box[2]) || !GEOSGeom_getYMax_r(h, P, &box[3]))
+        return hl_error(ix->ctx, HL_E_GEOM, "cannot read a polygon's extent");
+    if ((rc = hl_boxindex_query(ix, box, &hit, &n_hit)) || n_hit == 0) return rc;
+    pp = GEOSPrepare_r(h, P);
+    piece = hl_calloc(ix->ctx, n_hit, sizeof *piece);
+    if (!pp || !piece) {
+        rc = hl_error(ix->ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < n_hit; k++) {
+        const GEOSGeometry *g = hl__layer_geom(ix->layer, hit[k]);
+        GEOSGeometry *x;
+        double a = 0;
+        if (GEOSPreparedIntersects_r(h, pp, g) != 1) continue;
+        x = GEOSPreparedContains_r(h, pp, g) == 1 ? GEOSGeom_clone_r(h, g) : GEOSIntersection_r(h, P, g);
+        if (!x) {
+            rc = hl_error(ix->ctx, HL_E_GEOM, "cannot intersect two polygons: %s", hl__geos_last_error(ix->ctx));
+            goto done;
+        }
+        if (GEOSArea_r(h, x, &a) && a > 0)
+            piece[m++] = x;
+        else
+            GEOSGeom_destroy_r(h, x);
+    }
+    if (m == 1) {
+        GEOSArea_r(h, piece[0], area_m2);
+    } else if (m > 1) {
+        coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, piece, (unsigned)m);
+        if (!coll) {
+            rc = hl_error(ix->ctx, HL_E_GEOM, "cannot collect polygons: %s", hl__geos_last_error(ix->ctx));
+            goto done;
+        }
+        m = 0; /* owned by coll */
+        u = GEOSUnaryUnion_r(h, coll);
+        if (!u) {
+            rc = hl_error(ix->ctx, HL_E_GEOM, "cannot union polygons: %s", hl__geos_last_error(ix->ctx));
+            goto done;
+        }
+        GEOSArea_r(h, u, area_m2);
+    }
+done:
+    for (size_t k = 0; k < m; k++) GEOSGeom_destroy_r(h, piece[k]);
+    hl_free(piece);
+    if (coll) GEOSGeom_destroy_r(h, coll);
+    if (u) GEOSGeom_destroy_r(h, u);
+    if (pp) GEOSPreparedGeom_destroy_r(h, pp);
+    return rc;
+}
+
+bool hl_boxindex_covers(hl_boxindex *ix, double x, double y) {
+    GEOSContextHandle_t h = hl__geos(ix->ctx);
+    GEOSGeometry *pt;
+    const size_t *hit;
+    size_t n_hit = 0;
+    double box[4] = {x, y, x, y};
+    bool covered = false;
+    if (hl_boxindex_query(ix, box, &hit, &n_hit) || n_hit == 0) return false;
+    if (!(pt = GEOSGeom_createPointFromXY_r(h, x, y))) return false;
+    for (size_t k = 0; k < n_hit && !covered; k++)
+        covered = GEOSCovers_r(h, hl__layer_geom(ix->layer, hit[k]), pt) == 1;
+    GEOSGeom_destroy_r(h, pt);
+    return covered;
 }
