@@ -140,6 +140,50 @@ static void test_boxindex(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* Covered area and point cover against the study-wide union computed the
+ * slow way (GEOSUnaryUnion of every polygon, then one intersection): 60
+ * overlapping random squares, 40 random query polygons and points. */
+static void test_boxindex_cover(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    GEOSContextHandle_t h = hl__geos(ctx);
+    const char *names[] = {"code"}, *v[] = {"x"};
+    hl_layer *L = NULL;
+    hl_boxindex *ix = NULL;
+    GEOSGeometry *all[60], *coll, *u;
+    uint64_t x = 7;
+#define RND() ((double)((x = x * 6364136223846793005ull + 1442695040888963407ull) >> 40) / 16777216.0)
+    assert_int_equal(hl__layer_create(ctx, "areas", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
+    for (int i = 0; i < 60; i++) {
+        double x0 = RND() * 100, y0 = RND() * 100, w = 5 + RND() * 20;
+        all[i] = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w);
+        assert_int_equal(hl__layer_append(ctx, L, i, GEOSGeom_clone_r(h, all[i]), v), HL_OK);
+    }
+    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, all, 60);
+    u = GEOSUnaryUnion_r(h, coll);
+    assert_non_null(u);
+    assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
+    for (int q = 0; q < 40; q++) {
+        double x0 = RND() * 110 - 5, y0 = RND() * 110 - 5, w = 1 + RND() * 30, got = -1, want = 0;
+        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.7);
+        GEOSGeometry *xg = GEOSIntersection_r(h, P, u), *pt;
+        GEOSArea_r(h, xg, &want);
+        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+        assert_true(fabs(got - want) <= 1e-9 * (1 + want));
+        pt = GEOSGeom_createPointFromXY_r(h, x0, y0);
+        assert_int_equal(hl_boxindex_covers(ix, x0, y0), GEOSCovers_r(h, u, pt) == 1);
+        GEOSGeom_destroy_r(h, pt);
+        GEOSGeom_destroy_r(h, xg);
+        GEOSGeom_destroy_r(h, P);
+    }
+#undef RND
+    hl_boxindex_destroy(ix);
+    GEOSGeom_destroy_r(h, u);
+    GEOSGeom_destroy_r(h, coll);
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
 static void test_layer_values_and_points(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
@@ -202,7 +246,7 @@ static void test_table(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_boxindex), cmocka_unit_test(test_layer_values_and_points),
+        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_boxindex), cmocka_unit_test(test_boxindex_cover), cmocka_unit_test(test_layer_values_and_points),
         cmocka_unit_test(test_qa_order),     cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
