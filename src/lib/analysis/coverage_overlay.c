@@ -117,7 +117,7 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
         double len = 0;
         if (!g || !boxes_meet(pb, &o->road_box[4 * r]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
             continue;
-        x = GEOSPreparedContains_r(o->h, pp, g) == 1 ? GEOSGeom_clone_r(o->h, g) : GEOSIntersection_r(o->h, P, g);
+        x = GEOSPreparedContainsProperly_r(o->h, pp, g) == 1 ? GEOSGeom_clone_r(o->h, g) : GEOSIntersection_r(o->h, P, g);
         if (!x)
             return hl_error(c->ctx, HL_E_GEOM, "cannot clip a road: %s", hl__geos_last_error(c->ctx));
         GEOSLength_r(o->h, x, &len);

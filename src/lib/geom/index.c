@@ -91,7 +91,20 @@ struct hl_nearindex {
     const hl_layer *layer;
     GEOSSTRtree *tree;
     size_t count;
+    /* per feature, prepared on first use (NULL if preparing failed: the
+       plain distance is used); an indexed facet distance answers a query
+       in logarithmic time where the plain one scans every vertex */
+    const GEOSPreparedGeometry **prep;
+    size_t n;
 };
+
+/* The prepared geometry of feature i, made on first use; NULL if it
+ * cannot be (callers fall back to the plain geometry). */
+static const GEOSPreparedGeometry *prepared(GEOSContextHandle_t h, const hl_layer *layer,
+                                            const GEOSPreparedGeometry **prep, size_t i) {
+    if (!prep[i]) prep[i] = GEOSPrepare_r(h, hl__layer_geom(layer, i));
+    return prep[i];
+}
 
 hl_status hl_nearindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_nearindex **out) {
     GEOSContextHandle_t h = hl__geos(ctx);
@@ -105,9 +118,11 @@ hl_status hl_nearindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *ke
     }
     ix->ctx = ctx;
     ix->layer = layer;
+    ix->n = n;
     ix->tree = GEOSSTRtree_create_r(h, 10);
-    if (!ix->tree) {
-        hl_free(ix);
+    ix->prep = hl_calloc(ctx, n ? n : 1, sizeof *ix->prep);
+    if (!ix->tree || !ix->prep) {
+        hl_nearindex_destroy(ix);
         return hl_error(ctx, HL_E_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
@@ -121,24 +136,36 @@ hl_status hl_nearindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *ke
 }
 
 void hl_nearindex_destroy(hl_nearindex *ix) {
+    GEOSContextHandle_t h;
     if (!ix) return;
-    if (ix->tree) GEOSSTRtree_destroy_r(hl__geos(ix->ctx), ix->tree);
+    h = hl__geos(ix->ctx);
+    if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
+    if (ix->prep)
+        for (size_t i = 0; i < ix->n; i++)
+            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
+    hl_free(ix->prep);
     hl_free(ix);
 }
 
 typedef struct near_state {
     GEOSContextHandle_t h;
-    const hl_layer *layer;
+    hl_nearindex *ix;
     const void *query;
 } near_state;
+
+/* Distance from the query to feature i: prepared when possible. */
+static int feature_distance(GEOSContextHandle_t h, hl_nearindex *ix, size_t i, const GEOSGeometry *q, double *d) {
+    const GEOSPreparedGeometry *pg = prepared(h, ix->layer, ix->prep, i);
+    if (pg) return GEOSPreparedDistance_r(h, pg, q, d);
+    return GEOSDistance_r(h, q, hl__layer_geom(ix->layer, i), d);
+}
 
 static int near_dist_cb(const void *item1, const void *item2, double *distance, void *user) {
     near_state *st = user;
     /* one item is the query point, the other a feature index + 1 */
     const void *feat = item1 == st->query ? item2 : item1;
     size_t i = (size_t)(uintptr_t)feat - 1;
-    const GEOSGeometry *b = hl__layer_geom(st->layer, i);
-    return GEOSDistance_r(st->h, (const GEOSGeometry *)st->query, b, distance);
+    return feature_distance(st->h, st->ix, i, (const GEOSGeometry *)st->query, distance);
 }
 
 double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *feature) {
@@ -152,12 +179,12 @@ double hl_nearindex_distance(hl_nearindex *ix, double x, double y, size_t *featu
     pt = GEOSGeom_createPointFromXY_r(h, x, y);
     if (!pt) return INFINITY;
     st.h = h;
-    st.layer = ix->layer;
+    st.ix = ix;
     st.query = pt;
     hit = GEOSSTRtree_nearest_generic_r(h, ix->tree, pt, pt, near_dist_cb, &st);
     if (hit) {
         size_t i = (size_t)(uintptr_t)hit - 1;
-        if (GEOSDistance_r(h, pt, hl__layer_geom(ix->layer, i), &d) != 1) d = INFINITY;
+        if (feature_distance(h, ix, i, pt, &d) != 1) d = INFINITY;
         if (feature) *feature = i;
     }
     GEOSGeom_destroy_r(h, pt);
@@ -191,6 +218,7 @@ unsigned char *hl__point_wkb(hl_ctx *ctx, double x, double y, size_t *size) {
 struct hl_boxindex {
     hl_ctx *ctx;
     const hl_layer *layer;
+    const GEOSPreparedGeometry **prep; /* per feature, on first point test */
     GEOSSTRtree *tree;
     size_t n;     /* features in the layer */
     size_t *hits; /* n long: a query never returns more */
@@ -209,8 +237,9 @@ hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *kee
     ix->layer = layer;
     ix->n = n;
     ix->hits = hl_malloc(ctx, (n ? n : 1) * sizeof *ix->hits);
+    ix->prep = hl_calloc(ctx, n ? n : 1, sizeof *ix->prep);
     ix->tree = GEOSSTRtree_create_r(h, 10);
-    if (!ix->hits || !ix->tree) {
+    if (!ix->hits || !ix->prep || !ix->tree) {
         hl_boxindex_destroy(ix);
         return hl_error(ctx, HL_E_NOMEM, "out of memory building a box index");
     }
@@ -224,8 +253,14 @@ hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *kee
 }
 
 void hl_boxindex_destroy(hl_boxindex *ix) {
+    GEOSContextHandle_t h;
     if (!ix) return;
-    if (ix->tree) GEOSSTRtree_destroy_r(hl__geos(ix->ctx), ix->tree);
+    h = hl__geos(ix->ctx);
+    if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
+    if (ix->prep)
+        for (size_t i = 0; i < ix->n; i++)
+            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
+    hl_free(ix->prep);
     hl_free(ix->hits);
     hl_free(ix);
 }
@@ -282,7 +317,7 @@ hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, doubl
         GEOSGeometry *x;
         double a = 0;
         if (GEOSPreparedIntersects_r(h, pp, g) != 1) continue;
-        x = GEOSPreparedContains_r(h, pp, g) == 1 ? GEOSGeom_clone_r(h, g) : GEOSIntersection_r(h, P, g);
+        x = GEOSPreparedContainsProperly_r(h, pp, g) == 1 ? GEOSGeom_clone_r(h, g) : GEOSIntersection_r(h, P, g);
         if (!x) {
             rc = hl_error(ix->ctx, HL_E_GEOM, "cannot intersect two polygons: %s", hl__geos_last_error(ix->ctx));
             goto done;
@@ -326,8 +361,10 @@ bool hl_boxindex_covers(hl_boxindex *ix, double x, double y) {
     bool covered = false;
     if (hl_boxindex_query(ix, box, &hit, &n_hit) || n_hit == 0) return false;
     if (!(pt = GEOSGeom_createPointFromXY_r(h, x, y))) return false;
-    for (size_t k = 0; k < n_hit && !covered; k++)
-        covered = GEOSCovers_r(h, hl__layer_geom(ix->layer, hit[k]), pt) == 1;
+    for (size_t k = 0; k < n_hit && !covered; k++) {
+        const GEOSPreparedGeometry *pg = prepared(h, ix->layer, ix->prep, hit[k]);
+        covered = (pg ? GEOSPreparedCovers_r(h, pg, pt) : GEOSCovers_r(h, hl__layer_geom(ix->layer, hit[k]), pt)) == 1;
+    }
     GEOSGeom_destroy_r(h, pt);
     return covered;
 }
