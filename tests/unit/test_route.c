@@ -1,7 +1,9 @@
 /* Unit tests for the route module: multi-source, k-nearest and OD searches
  * checked against a plain Floyd-Warshall on many small random graphs,
  * hand-built graphs with known answers, isochrone pieces computed by hand,
- * thread-count independence of the OD matrix, and allocation failures. */
+ * thread-count independence of the OD matrix, independence of the caller's
+ * node numbering (the graph renumbers nodes internally), the lazy heap
+ * under heavy ties and many stale entries, and allocation failures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -558,6 +560,292 @@ static void test_allocate(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* ---- node numbering --------------------------------------------------- */
+
+/* The graph numbers its nodes internally (breadth-first); the answers must
+ * not depend on the caller's numbering.  A 30 x 20 grid with irregular
+ * times and one-way streets is given once in row-major order and once with
+ * its nodes permuted at random (edges in the same order); every query must
+ * give the same answers node for node. */
+static void test_permuted_numbering(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    enum { W = 30, H = 20, N = W * H, K = 3, NS = 6 };
+    size_t m = 0;
+    static uint32_t from[2 * N], to[2 * N], pfrom[2 * N], pto[2 * N], perm[N];
+    static double fwd[2 * N], bwd[2 * N], len[2 * N];
+    rng_state = 4242;
+    for (uint32_t y = 0; y < H; y++)
+        for (uint32_t x = 0; x < W; x++) {
+            uint32_t v = y * W + x;
+            for (int d = 0; d < 2; d++) {
+                if ((d == 0 && x + 1 == W) || (d == 1 && y + 1 == H)) continue;
+                from[m] = v;
+                to[m] = d == 0 ? v + 1 : v + W;
+                len[m] = 50 + rnd(1000) / 7.0;
+                fwd[m] = rnd(12) == 0 ? INF : len[m] / (3 + rnd(20) / 3.0);
+                bwd[m] = rnd(12) == 0 ? INF : fwd[m] * (1 + rnd(5) / 11.0);
+                if (!isfinite(bwd[m]) && !isfinite(fwd[m])) fwd[m] = len[m] / 5;
+                m++;
+            }
+        }
+    for (uint32_t v = 0; v < N; v++) perm[v] = v;
+    for (uint32_t v = N; v > 1; v--) {
+        uint32_t j = rnd(v), tmp = perm[v - 1];
+        perm[v - 1] = perm[j];
+        perm[j] = tmp;
+    }
+    for (size_t e = 0; e < m; e++) {
+        pfrom[e] = perm[from[e]];
+        pto[e] = perm[to[e]];
+    }
+    hl_graph *g = NULL, *pg = NULL;
+    hl_route_ws *ws = NULL;
+    assert_int_equal(hl_graph_create(ctx, N, m, from, to, fwd, bwd, len, &g), HL_OK);
+    assert_int_equal(hl_graph_create(ctx, N, m, pfrom, pto, fwd, bwd, len, &pg), HL_OK);
+    /* one workspace serves both graphs */
+    assert_int_equal(hl_route_ws_create(ctx, g, &ws), HL_OK);
+    uint32_t snode[NS], psnode[NS];
+    double st[NS];
+    for (int i = 0; i < NS; i++) {
+        snode[i] = rnd(N);
+        psnode[i] = perm[snode[i]];
+        st[i] = rnd(40) / 3.0;
+    }
+    static double t[N], l[N], pt[N], pl[N], kt[N * K], kl[N * K], pkt[N * K], pkl[N * K];
+    static uint32_t s[N], pred[N], ps[N], ppred[N], ks[N * K], pks[N * K];
+    for (int dir = 0; dir < 2; dir++) {
+        hl_route_opts o;
+        hl_route_opts_init(&o);
+        o.dir = (hl_route_dir)dir;
+        assert_int_equal(hl_route_search(ctx, g, ws, NS, snode, st, NULL, &o, t, l, s, pred), HL_OK);
+        assert_int_equal(hl_route_search(ctx, pg, ws, NS, psnode, st, NULL, &o, pt, pl, ps, ppred),
+                         HL_OK);
+        size_t n_reached = 0;
+        for (uint32_t v = 0; v < N; v++) {
+            uint32_t pv = perm[v];
+            assert_memory_equal(&t[v], &pt[pv], sizeof t[v]);
+            assert_memory_equal(&l[v], &pl[pv], sizeof l[v]);
+            assert_int_equal(s[v], ps[pv]);
+            assert_int_equal(pred[v], ppred[pv]);
+            n_reached += isfinite(t[v]);
+        }
+        assert_true(n_reached > N / 2); /* the comparison is not vacuous */
+        /* paths: the same edges */
+        for (uint32_t v = 0; v < N; v += 37) {
+            uint32_t *e1 = NULL, *e2 = NULL;
+            size_t n1 = 0, n2 = 0;
+            assert_int_equal(hl_route_path(ctx, g, o.dir, pred, v, &e1, &n1), HL_OK);
+            assert_int_equal(hl_route_path(ctx, pg, o.dir, ppred, perm[v], &e2, &n2), HL_OK);
+            assert_int_equal(n1, n2);
+            if (n1) assert_memory_equal(e1, e2, n1 * sizeof *e1);
+            hl_free(e1);
+            hl_free(e2);
+        }
+        /* isochrones from the node times of each numbering: identical pieces */
+        double thr[2] = {200, 600};
+        hl_route_piece *p1 = NULL, *p2 = NULL;
+        size_t np1 = 0, np2 = 0;
+        assert_int_equal(hl_route_isochrone(ctx, g, t, o.dir, 2, thr, &p1, &np1), HL_OK);
+        assert_int_equal(hl_route_isochrone(ctx, pg, pt, o.dir, 2, thr, &p2, &np2), HL_OK);
+        assert_true(np1 > 0);
+        assert_int_equal(np1, np2);
+        assert_memory_equal(p1, p2, np1 * sizeof *p1);
+        hl_free(p1);
+        hl_free(p2);
+        /* k nearest */
+        assert_int_equal(hl_route_k_nearest(ctx, g, ws, K, NS, snode, st, NULL, &o, kt, kl, ks),
+                         HL_OK);
+        assert_int_equal(
+            hl_route_k_nearest(ctx, pg, ws, K, NS, psnode, st, NULL, &o, pkt, pkl, pks), HL_OK);
+        for (uint32_t v = 0; v < N; v++) {
+            uint32_t pv = perm[v];
+            assert_memory_equal(&kt[v * K], &pkt[pv * K], K * sizeof *kt);
+            assert_memory_equal(&kl[v * K], &pkl[pv * K], K * sizeof *kl);
+            assert_memory_equal(&ks[v * K], &pks[pv * K], K * sizeof *ks);
+            /* and the first column is the one-label search's answer */
+        }
+    }
+    /* OD from both sides */
+    uint32_t orig[15], dest[9], porig[15], pdest[9];
+    for (int i = 0; i < 15; i++) porig[i] = perm[orig[i] = rnd(N)];
+    for (int j = 0; j < 9; j++) pdest[j] = perm[dest[j] = rnd(N)];
+    static double ot[15 * 9], ol[15 * 9], pot[15 * 9], pol[15 * 9];
+    for (int side = 1; side <= 2; side++) {
+        hl_route_od_opts oo;
+        hl_route_od_opts_init(&oo);
+        oo.side = (hl_route_od_side)side;
+        oo.n_threads = 2;
+        assert_int_equal(hl_route_od_matrix(ctx, g, 15, orig, 9, dest, &oo, ot, ol), HL_OK);
+        assert_int_equal(hl_route_od_matrix(ctx, pg, 15, porig, 9, pdest, &oo, pot, pol), HL_OK);
+        assert_memory_equal(ot, pot, sizeof ot);
+        assert_memory_equal(ol, pol, sizeof ol);
+    }
+    hl_route_ws_destroy(ws);
+    hl_graph_destroy(g);
+    hl_graph_destroy(pg);
+    hl_ctx_destroy(ctx);
+}
+
+/* Exactly tied paths: which edge pred_edge reports follows the caller's
+ * node numbers, not the internal order.  Source S = node 0; A = node 3 and
+ * B = node 1 are both 1 s and 10 m from S, and T = node 2 is 1 s and 10 m
+ * from each, so T's label (2 s, source 0, 20 m) arrives twice, equal.
+ * Nodes with equal (time, source) are expanded in increasing node number:
+ * B (1) before A (3), so T keeps the label from B, by edge 3 (B-T); A's
+ * equal label does not replace it.  The edges are listed so that the
+ * internal breadth-first order (from node 0: A is met before B) is the
+ * other way round. */
+static void test_tie_order_caller_numbers(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    uint32_t from[] = {0, 0, 3, 1}, to[] = {3, 1, 2, 2};
+    double tt[] = {1, 1, 1, 1}, len[] = {10, 10, 10, 10};
+    hl_graph *g = NULL;
+    assert_int_equal(hl_graph_create(ctx, 4, 4, from, to, tt, tt, len, &g), HL_OK);
+    uint32_t src = 0, pred[4], s[4];
+    double t[4], l[4];
+    for (int dir = 0; dir < 2; dir++) {
+        hl_route_opts o;
+        hl_route_opts_init(&o);
+        o.dir = (hl_route_dir)dir;
+        assert_int_equal(hl_route_search(ctx, g, NULL, 1, &src, NULL, NULL, &o, t, l, s, pred),
+                         HL_OK);
+        assert_true(t[2] == 2 && l[2] == 20);
+        assert_int_equal(pred[2], 3);
+        assert_int_equal(pred[3], 0);
+        assert_int_equal(pred[1], 1);
+        assert_int_equal(pred[0], NONE);
+    }
+    /* two sources at A and B (indices 0 and 1, equal time 0): T is 1 s from
+     * both; index 0 (A) wins the tie by the label order, by edge 2 */
+    uint32_t two[] = {3, 1};
+    assert_int_equal(hl_route_search(ctx, g, NULL, 2, two, NULL, NULL, NULL, t, l, s, pred), HL_OK);
+    assert_int_equal(s[2], 0);
+    assert_int_equal(pred[2], 2);
+    assert_int_equal(s[0], 0); /* S: 1 s from both, index 0 wins */
+    assert_int_equal(pred[0], 0);
+    hl_graph_destroy(g);
+    hl_ctx_destroy(ctx);
+}
+
+/* ---- lazy heap under ties and many stale entries ---------------------- */
+
+#define HN 48
+/* lexicographic (time, length) Floyd-Warshall on up to HN nodes */
+static void floyd_big(size_t n, size_t m, const uint32_t *from, const uint32_t *to,
+                      const double *fwd, const double *bwd, const double *len,
+                      bf_pair D[HN][HN]) {
+    size_t i, j, k;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++) D[i][j] = (bf_pair){i == j ? 0.0 : INF, i == j ? 0.0 : INF};
+    for (k = 0; k < m; k++) {
+        bf_pair a = {fwd[k], len[k]}, b = {bwd[k], len[k]};
+        if (isfinite(fwd[k]) && pair_less(a, D[from[k]][to[k]])) D[from[k]][to[k]] = a;
+        if (isfinite(bwd[k]) && pair_less(b, D[to[k]][from[k]])) D[to[k]][from[k]] = b;
+    }
+    for (k = 0; k < n; k++)
+        for (i = 0; i < n; i++)
+            for (j = 0; j < n; j++) {
+                bf_pair c = {D[i][k].t + D[k][j].t, D[i][k].l + D[k][j].l};
+                if (isfinite(c.t) && pair_less(c, D[i][j])) D[i][j] = c;
+            }
+}
+
+/* Random graphs whose times are 0, 0.5 or 1 s (so that labels tie all the
+ * time and arrive in every order), with several sources on every node, the
+ * later ones starting earlier: each seed replaces the node's label, which
+ * leaves more stale heap entries than the heap has room for and forces it
+ * to drop them mid-search.  Checked against Floyd-Warshall: best label by
+ * (time, source index, length), and the k best distinct sources. */
+static void test_heap_ties_and_stale(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    static bf_pair D[HN][HN];
+    enum { SPN = 4, K = 3 };
+    rng_state = 99;
+    for (int iter = 0; iter < 40; iter++) {
+        size_t n = HN / 2 + rnd(HN / 2 + 1), m = 0, ns = 0, i;
+        uint32_t from[3 * HN], to[3 * HN], snode[SPN * HN];
+        double fwd[3 * HN], bwd[3 * HN], len[3 * HN], st[SPN * HN], sl[SPN * HN];
+        for (i = 0; i < 3 * n; i++) {
+            from[m] = rnd((uint32_t)n);
+            to[m] = rnd((uint32_t)n);
+            fwd[m] = rnd(5) == 0 ? INF : 0.5 * rnd(3);
+            bwd[m] = rnd(5) == 0 ? INF : 0.5 * rnd(3);
+            len[m] = (double)rnd(3);
+            m++;
+        }
+        /* sources in node order, SPN per node, initial times 3, 2, 1, 0 */
+        for (i = 0; i < SPN * n; i++) {
+            snode[ns] = (uint32_t)(i / SPN);
+            st[ns] = (double)(SPN - 1 - i % SPN) + (rnd(4) == 0 ? 0.5 : 0.0);
+            sl[ns] = (double)rnd(2);
+            ns++;
+        }
+        floyd_big(n, m, from, to, fwd, bwd, len, D);
+        hl_graph *g = NULL;
+        hl_route_ws *ws = NULL;
+        assert_int_equal(hl_graph_create(ctx, n, m, from, to, fwd, bwd, len, &g), HL_OK);
+        assert_int_equal(hl_route_ws_create(ctx, g, &ws), HL_OK);
+        hl_route_opts o;
+        hl_route_opts_init(&o);
+        o.dir = (hl_route_dir)(iter % 2);
+        o.cutoff_s = iter % 3 == 0 ? 2.5 : INF;
+        double t[HN], l[HN], kt[HN * K], kl[HN * K];
+        uint32_t s[HN], ks[HN * K];
+        assert_int_equal(hl_route_search(ctx, g, ws, ns, snode, st, sl, &o, t, l, s, NULL), HL_OK);
+        assert_int_equal(hl_route_k_nearest(ctx, g, ws, K, ns, snode, st, sl, &o, kt, kl, ks),
+                         HL_OK);
+        for (uint32_t v = 0; v < n; v++) {
+            /* every source's own best (time, length), in source index order */
+            double et[K], el[K], bt = INF, bl = INF;
+            uint32_t es[K], bs = NONE;
+            size_t ne = 0, j;
+            for (i = 0; i < ns; i++) {
+                bf_pair d = o.dir == HL_ROUTE_BACKWARD ? D[v][snode[i]] : D[snode[i]][v];
+                double ct = st[i] + d.t, cl = sl[i] + d.l;
+                if (!isfinite(d.t) || ct > o.cutoff_s) continue;
+                if (ct < bt) { /* strictly faster; equal time keeps the lower index */
+                    bt = ct;
+                    bl = cl;
+                    bs = (uint32_t)i;
+                }
+                /* insert into the K best by (time, index) */
+                j = ne < K ? ne++ : K;
+                while (j > 0 && ct < et[j - 1]) {
+                    if (j < K) {
+                        et[j] = et[j - 1];
+                        el[j] = el[j - 1];
+                        es[j] = es[j - 1];
+                    }
+                    j--;
+                }
+                if (j < K) {
+                    et[j] = ct;
+                    el[j] = cl;
+                    es[j] = (uint32_t)i;
+                }
+            }
+            assert_true(t[v] == bt);
+            assert_true(l[v] == bl);
+            assert_int_equal(s[v], bs);
+            for (j = 0; j < K; j++) {
+                if (j < ne) {
+                    assert_true(kt[v * K + j] == et[j]);
+                    assert_true(kl[v * K + j] == el[j]);
+                    assert_int_equal(ks[v * K + j], es[j]);
+                } else {
+                    assert_int_equal(ks[v * K + j], NONE);
+                }
+            }
+        }
+        hl_route_ws_destroy(ws);
+        hl_graph_destroy(g);
+    }
+    hl_ctx_destroy(ctx);
+}
+
 /* ---- OD determinism over thread counts -------------------------------- */
 
 /* A 40 x 50 grid with irregular (non-integer) times and some one-way
@@ -738,6 +1026,9 @@ int main(void) {
         cmocka_unit_test(test_isochrone_backward_line),
         cmocka_unit_test(test_allocate),
         cmocka_unit_test(test_od_threads_identical),
+        cmocka_unit_test(test_permuted_numbering),
+        cmocka_unit_test(test_tie_order_caller_numbers),
+        cmocka_unit_test(test_heap_ties_and_stale),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_allocation_failures),
     };

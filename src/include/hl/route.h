@@ -28,7 +28,14 @@
  *   So times within HL_ROUTE_TIME_EPS_S are equal, the source with the lowest
  *   index wins, and among equally fast paths from one source the shortest
  *   network length is reported.  Unreached: time and length INFINITY, source
- *   and predecessor HL_ROUTE_NONE (never a -1 inside a double). */
+ *   and predecessor HL_ROUTE_NONE (never a -1 inside a double).
+ *   Among exactly equal labels the first to arrive is kept; nodes with equal
+ *   (time, source) are expanded in increasing node index and arcs in edge
+ *   order, so every answer (pred_edge included) depends only on the input.
+ *
+ * Internally the graph numbers its nodes in breadth-first order for memory
+ * locality.  This is invisible: every index taken or returned is the
+ * caller's, and the expansion order above uses the caller's node indices. */
 #ifndef HL_ROUTE_H
 #define HL_ROUTE_H
 

@@ -1,8 +1,8 @@
 /* Routable graph: validates an edge list, numbers the nodes internally in
  * breadth-first order (for memory locality) and builds forward and reverse
- * compressed-sparse-row adjacency over the internal numbers (one arc per
- * open edge direction, self loops left out because they can never shorten a
- * path). */
+ * adjacency rows of fixed size over the internal numbers (one arc per open
+ * edge direction, self loops left out because they can never shorten a
+ * path; layout in route_int.h). */
 #include <math.h>
 #include <string.h>
 
@@ -17,10 +17,10 @@ void hl_graph_destroy(hl_graph *g) {
     hl_free(g->len_m);
     hl_free(g->new_of);
     hl_free(g->old_of);
-    hl_free(g->fwd_start);
-    hl_free(g->fwd_arcs);
-    hl_free(g->bwd_start);
-    hl_free(g->bwd_arcs);
+    hl_free(g->fwd_slots);
+    hl_free(g->fwd_more);
+    hl_free(g->bwd_slots);
+    hl_free(g->bwd_more);
     hl_free(g);
 }
 
@@ -84,44 +84,84 @@ done:
     return rc;
 }
 
-/* Fill one CSR over internal node numbers (start has n+1 entries, zeroed
- * on entry).  by_tail selects the forward CSR (rows are tails) or the
- * reverse one (rows are heads).  Arcs in a row are in edge order, the
- * along-direction arc first, which makes the search order (and so every
- * tie) independent of anything but the input. */
-static void build_csr(hl_graph *g, bool by_tail, hl__arc_ix *start, hl__arc *arcs) {
-    size_t n = g->n_nodes, i;
+/* Build one direction's rows over internal node numbers: by_tail selects
+ * the forward rows (rows are tails) or the reverse ones (rows are heads).
+ * Allocates *slots and *more (the caller frees them, also on failure).
+ * Arcs in a row are in edge order, the along-direction arc first, which
+ * makes the search order (and so every tie) independent of anything but
+ * the input.  Returns HL_OK or HL_E_NOMEM. */
+static hl_status build_rows(hl_ctx *ctx, hl_graph *g, bool by_tail, hl__arc **slots,
+                            hl__arc **more) {
+    hl_status rc = HL_OK;
+    size_t n = g->n_nodes, i, n_more = 0;
     const uint32_t *nw = g->new_of;
+    size_t *deg = NULL, *cur = NULL, *off = NULL;
+    hl__arc *sl = NULL, *mo = NULL;
+    deg = hl_calloc(ctx, n, sizeof *deg);
+    cur = deg ? hl_calloc(ctx, n, sizeof *cur) : NULL;
+    off = cur ? hl_malloc(ctx, n * sizeof *off) : NULL;
+    if (!off) goto nomem;
     for (i = 0; i < g->n_edges; i++) {
         uint32_t a = nw[g->from[i]], b = nw[g->to[i]];
         if (a == b) continue;
-        if (isfinite(g->fwd_s[i])) start[(by_tail ? a : b) + 1]++;
-        if (isfinite(g->bwd_s[i])) start[(by_tail ? b : a) + 1]++;
+        if (isfinite(g->fwd_s[i])) deg[by_tail ? a : b]++;
+        if (isfinite(g->bwd_s[i])) deg[by_tail ? b : a]++;
     }
-    for (i = 0; i < n; i++) start[i + 1] += start[i];
-    /* place arcs using start[row] as a running cursor, then shift back */
+    /* a long row keeps HL__SLOTS - 1 arcs in its slots, the rest and an
+     * end marker in `more` */
+    for (i = 0; i < n; i++) {
+        off[i] = n_more;
+        if (deg[i] > HL__SLOTS) n_more += deg[i] - (HL__SLOTS - 1) + 1;
+    }
+    *slots = sl = hl_malloc(ctx, n * HL__SLOTS * sizeof *sl);
+    *more = mo = sl ? hl_malloc(ctx, n_more * sizeof *mo) : NULL;
+    if (!mo) goto nomem;
+    for (i = 0; i < n * HL__SLOTS; i++) {
+        sl[i].node = HL__ARC_END;
+        sl[i].edge = HL_ROUTE_NONE;
+        sl[i].time_s = 0.0;
+        sl[i].len_m = 0.0;
+    }
+    for (i = 0; i < n; i++) {
+        if (deg[i] <= HL__SLOTS) continue;
+        sl[i * HL__SLOTS + HL__SLOTS - 1].node = HL__ARC_MORE;
+        sl[i * HL__SLOTS + HL__SLOTS - 1].more = off[i];
+        mo[off[i] + deg[i] - (HL__SLOTS - 1)].node = HL__ARC_END;
+        mo[off[i] + deg[i] - (HL__SLOTS - 1)].edge = HL_ROUTE_NONE;
+        mo[off[i] + deg[i] - (HL__SLOTS - 1)].time_s = 0.0;
+        mo[off[i] + deg[i] - (HL__SLOTS - 1)].len_m = 0.0;
+    }
     for (i = 0; i < g->n_edges; i++) {
         uint32_t a = nw[g->from[i]], b = nw[g->to[i]];
+        int side;
         if (a == b) continue;
-        if (isfinite(g->fwd_s[i])) {
-            uint32_t row = by_tail ? a : b;
-            hl__arc *arc = &arcs[start[row]++];
-            arc->node = by_tail ? b : a;
+        for (side = 0; side < 2; side++) {
+            /* side 0: the arc along the edge (a -> b), side 1: against it */
+            double t = side ? g->bwd_s[i] : g->fwd_s[i];
+            uint32_t tail = side ? b : a, head = side ? a : b;
+            uint32_t row = by_tail ? tail : head;
+            size_t c;
+            hl__arc *arc;
+            if (!isfinite(t)) continue;
+            c = cur[row]++;
+            if (deg[row] <= HL__SLOTS || c < HL__SLOTS - 1)
+                arc = &sl[(size_t)row * HL__SLOTS + c];
+            else
+                arc = &mo[off[row] + c - (HL__SLOTS - 1)];
+            arc->node = by_tail ? head : tail;
             arc->edge = (uint32_t)i;
-            arc->time_s = g->fwd_s[i];
-            arc->len_m = g->len_m[i];
-        }
-        if (isfinite(g->bwd_s[i])) {
-            uint32_t row = by_tail ? b : a;
-            hl__arc *arc = &arcs[start[row]++];
-            arc->node = by_tail ? a : b;
-            arc->edge = (uint32_t)i;
-            arc->time_s = g->bwd_s[i];
+            arc->time_s = t;
             arc->len_m = g->len_m[i];
         }
     }
-    for (i = n; i > 0; i--) start[i] = start[i - 1];
-    start[0] = 0;
+    goto done;
+nomem:
+    rc = hl_error(ctx, HL_E_NOMEM, "out of memory building the rows of a graph of %zu nodes", n);
+done:
+    hl_free(deg);
+    hl_free(cur);
+    hl_free(off);
+    return rc;
 }
 
 hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uint32_t *from,
@@ -177,11 +217,7 @@ hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uin
     g->len_m = g->bwd_s ? hl_malloc(ctx, n_edges * sizeof *g->len_m) : NULL;
     g->new_of = g->len_m ? hl_malloc(ctx, n_nodes * sizeof *g->new_of) : NULL;
     g->old_of = g->new_of ? hl_malloc(ctx, n_nodes * sizeof *g->old_of) : NULL;
-    g->fwd_start = g->old_of ? hl_calloc(ctx, n_nodes + 1, sizeof *g->fwd_start) : NULL;
-    g->bwd_start = g->fwd_start ? hl_calloc(ctx, n_nodes + 1, sizeof *g->bwd_start) : NULL;
-    g->fwd_arcs = g->bwd_start ? hl_malloc(ctx, n_arcs * sizeof *g->fwd_arcs) : NULL;
-    g->bwd_arcs = g->fwd_arcs ? hl_malloc(ctx, n_arcs * sizeof *g->bwd_arcs) : NULL;
-    if (!g->bwd_arcs) {
+    if (!g->old_of) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory building a graph of %zu nodes and %zu edges",
                       n_nodes, n_edges);
         goto done;
@@ -198,8 +234,9 @@ hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uin
     }
     rc = number_nodes(ctx, g);
     if (rc) goto done;
-    build_csr(g, true, g->fwd_start, g->fwd_arcs);
-    build_csr(g, false, g->bwd_start, g->bwd_arcs);
+    rc = build_rows(ctx, g, true, &g->fwd_slots, &g->fwd_more);
+    if (!rc) rc = build_rows(ctx, g, false, &g->bwd_slots, &g->bwd_more);
+    if (rc) goto done;
     *out = g;
     g = NULL;
 done:

@@ -1,4 +1,4 @@
-/* Private structures of the route module: the CSR graph, the search
+/* Private structures of the route module: the adjacency graph, the search
  * workspace with its lazy heap, and the internal search entry
  * points shared by search.c, od.c and isochrone.c. */
 #ifndef HL_ROUTE_INT_H
@@ -10,37 +10,52 @@
 
 #include "hl/route.h"
 
-/* One directed arc in a CSR row.  In the forward CSR the row is the tail
- * and `node` the head; in the reverse CSR the row is the head and `node`
- * the tail. */
+/* Arcs per node in the fixed-size rows (see struct hl_graph). */
+#define HL__SLOTS 4
+/* Node field of an arc slot that ends a row. */
+#define HL__ARC_END UINT32_MAX
+/* Node field of the last slot of a row that goes on in the overflow array
+ * (at index `more`).  Never a node: node indices are below n_nodes, which
+ * is below HL_ROUTE_NONE. */
+#define HL__ARC_MORE (UINT32_MAX - 1)
+
+/* One directed arc.  In the forward rows the row is the tail and `node`
+ * the head; in the reverse rows the row is the head and `node` the tail. */
 typedef struct hl__arc {
     uint32_t node;
     uint32_t edge;
     double time_s;
-    double len_m;
+    union {
+        double len_m;
+        size_t more; /* HL__ARC_MORE slots: start of the row's overflow run */
+    };
 } hl__arc;
 
 /* The graph keeps the caller's edge arrays (original node numbers) and
- * builds its CSR rows in an internal node order chosen for memory locality
- * (breadth-first, see graph.c): row i of the CSR is internal node i and
- * arc->node is internal too.  new_of maps a caller's node to its internal
- * number, old_of back.  Everything the public API takes or returns uses the
- * caller's numbering; the searches translate at the boundary, and break
- * exact key ties by the caller's number, so that the search order (and
- * every answer) is the same as without renumbering. */
-/* Arc offsets in the CSR rows. */
-typedef size_t hl__arc_ix;
-
+ * builds its adjacency in an internal node order chosen for memory
+ * locality (breadth-first, see graph.c): new_of maps a caller's node to its
+ * internal number, old_of back.  Everything the public API takes or
+ * returns uses the caller's numbering; the searches translate at the
+ * boundary, and break exact key ties by the caller's number, so that the
+ * search order (and every answer) is the same as without renumbering.
+ *
+ * Adjacency rows have a fixed size: internal node v's arcs start at
+ * slots[v * HL__SLOTS], so a search can find (and prefetch) a row without
+ * first loading an offset.  A row of up to HL__SLOTS arcs sits in its
+ * slots, ended by an HL__ARC_END slot when shorter; a longer row keeps its
+ * first HL__SLOTS - 1 arcs there and the last slot (HL__ARC_MORE) points to
+ * the rest in `more`, ended by an HL__ARC_END arc.  Arcs of a row are in
+ * edge order, the along-direction arc of an edge first. */
 struct hl_graph {
     size_t n_nodes, n_edges, n_arcs;
     uint32_t *from, *to;
     double *fwd_s, *bwd_s, *len_m;
     uint32_t *new_of;  /* n_nodes: caller's node -> internal node */
     uint32_t *old_of;  /* n_nodes: internal node -> caller's node */
-    hl__arc_ix *fwd_start; /* n_nodes + 1, by internal node */
-    hl__arc *fwd_arcs;
-    hl__arc_ix *bwd_start; /* n_nodes + 1, by internal node */
-    hl__arc *bwd_arcs;
+    hl__arc *fwd_slots; /* n_nodes * HL__SLOTS, rows by internal tail */
+    hl__arc *fwd_more;
+    hl__arc *bwd_slots; /* n_nodes * HL__SLOTS, rows by internal head */
+    hl__arc *bwd_more;
 };
 
 /* Heap entry of the lazy heap.  The key is (time, source, caller's id):
@@ -55,23 +70,24 @@ typedef struct hl__heap_entry {
     uint64_t sid;
 } hl__heap_entry;
 
-/* A node's label in the one-label search, kept together so that an update
- * touches one cache line (mostly: 24 bytes).  Unlabelled: t = l = INFINITY,
- * s = pred = NONE. */
+/* A node's label in the one-label search, kept together (24 bytes) so
+ * that an update touches one cache line or two.  Unlabelled: t = l =
+ * INFINITY, s = pred = NONE. */
 typedef struct hl__label {
-    double t;        /* time, s */
-    double l;        /* length, m */
-    uint32_t s;      /* source index */
-    uint32_t pred;   /* edge the label came by */
+    double t;      /* time, s */
+    double l;      /* length, m */
+    uint32_t s;    /* source index */
+    uint32_t pred; /* edge the label came by */
 } hl__label;
 
 struct hl_route_ws {
     size_t n_nodes;
-    /* one-label search state, n_nodes long */
+    /* one-label search state, n_nodes long, by internal node */
     hl__label *lab;
     uint8_t *done;   /* OD target bookkeeping */
     uint8_t *queued; /* 1 while a live heap entry holds the node's label key
-                        (a byte array: small enough to stay in cache) */
+                        (a byte array apart from lab: small enough to stay
+                        in cache, and lab stays at 24 bytes) */
     uint32_t *touched; /* nodes that got a label in the current search */
     size_t n_touched;
     /* lazy heap of heap_cap entries over ids 0 .. id_cap-1; heap_cap is
@@ -84,7 +100,8 @@ struct hl_route_ws {
      * the caller's node number) and the labels per node (1 or k) */
     const uint32_t *old_of;
     size_t heap_k;
-    /* k-label state: slot arrays n_nodes*k_cap, count per node */
+    /* k-label state: slot arrays n_nodes*k_cap, count per node (internal
+     * node numbers) */
     size_t k_cap;
     double *k_time_s;
     double *k_len_m;
@@ -108,8 +125,7 @@ void hl__search_seed(hl_route_ws *ws, const hl_graph *g, uint32_t node, double t
                      double l, double cutoff_s);
 /* Run the one-label search from the seeded labels.  If target_mark is not
  * NULL (indexed by internal node) the search stops once the n_targets
- * distinct marked nodes are final.  ws->lab is then indexed by internal
- * node.
+ * distinct marked nodes are final.  ws->lab is indexed by internal node.
  * `ictx` is only polled for interruption (may be NULL).  Returns HL_OK or
  * HL_E_INTERRUPTED (without setting a message: the caller does). */
 hl_status hl__search_run(hl_route_ws *ws, const hl_graph *g, hl_route_dir dir, double cutoff_s,
