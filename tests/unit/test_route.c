@@ -1014,6 +1014,71 @@ static void test_allocation_failures(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* The sparse search and isochrone against the dense ones on 300 random
+ * graphs (self loops, closed directions, parallel edges), random sources
+ * and cutoffs: the reached list must be exactly the nodes with a finite
+ * time, ascending, with the same bits, and the isochrone pieces the same
+ * array. */
+static void test_reached_matches_dense(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    for (int round = 0; round < 300; round++) {
+        rgraph r;
+        hl_graph *g = NULL;
+        hl_route_ws *ws = NULL;
+        double t[MAXN], l[MAXN], rt[MAXN], rl[MAXN], thr[3] = {2.0, 5.5, 9.0};
+        uint32_t src[3], rn[MAXN];
+        size_t ns, nr = 99, j = 0;
+        hl_route_opts o;
+        hl_route_piece *pd = NULL, *pr = NULL;
+        size_t npd = 0, npr = 0;
+        make_random_graph(&r);
+        assert_int_equal(hl_graph_create(ctx, r.n, r.m, r.from, r.to, r.fwd, r.bwd, r.len, &g), HL_OK);
+        assert_int_equal(hl_route_ws_create(ctx, g, &ws), HL_OK);
+        ns = 1 + rnd(3);
+        for (size_t i = 0; i < ns; i++) src[i] = rnd((uint32_t)r.n);
+        hl_route_opts_init(&o);
+        o.dir = rnd(2) ? HL_ROUTE_FORWARD : HL_ROUTE_BACKWARD;
+        o.cutoff_s = rnd(3) == 0 ? INF : 0.5 * rnd(30);
+        assert_int_equal(hl_route_search(ctx, g, ws, ns, src, NULL, NULL, &o, t, l, NULL, NULL), HL_OK);
+        assert_int_equal(hl_route_search_reached(ctx, g, ws, ns, src, NULL, NULL, &o, &nr, rn, rt, rl), HL_OK);
+        for (size_t v = 0; v < r.n; v++) {
+            if (!isfinite(t[v])) continue;
+            assert_true(j < nr);
+            assert_int_equal(rn[j], v);
+            assert_memory_equal(&rt[j], &t[v], sizeof t[v]);
+            assert_memory_equal(&rl[j], &l[v], sizeof l[v]);
+            j++;
+        }
+        assert_int_equal(j, nr);
+        assert_int_equal(hl_route_isochrone(ctx, g, t, o.dir, 3, thr, &pd, &npd), HL_OK);
+        assert_int_equal(hl_route_isochrone_reached(ctx, g, t, o.dir, 3, thr, nr, rn, &pr, &npr), HL_OK);
+        assert_int_equal(npd, npr);
+        if (npd) assert_memory_equal(pd, pr, npd * sizeof *pd);
+        hl_free(pd);
+        hl_free(pr);
+        hl_route_ws_destroy(ws);
+        hl_graph_destroy(g);
+    }
+    /* bad arguments */
+    {
+        uint32_t from[1] = {0}, to[1] = {1}, node = 0, rn[2], bad = 5;
+        double f[1] = {1}, b[1] = {1}, t2[2] = {0, 1};
+        size_t nr;
+        hl_graph *g = NULL;
+        hl_route_piece *p = NULL;
+        size_t np;
+        assert_int_equal(hl_graph_create(ctx, 2, 1, from, to, f, b, NULL, &g), HL_OK);
+        assert_int_equal(hl_route_search_reached(ctx, g, NULL, 1, &node, NULL, NULL, NULL, &nr, NULL, NULL, NULL),
+                         HL_E_ARG);
+        assert_int_equal(hl_route_search_reached(ctx, g, NULL, 1, &node, NULL, NULL, NULL, &nr, rn, NULL, NULL), HL_OK);
+        assert_int_equal(nr, 2);
+        assert_int_equal(hl_route_isochrone_reached(ctx, g, t2, HL_ROUTE_FORWARD, 0, NULL, 1, &bad, &p, &np), HL_E_ARG);
+        hl_graph_destroy(g);
+    }
+    hl_ctx_destroy(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_multi_source),
@@ -1031,6 +1096,7 @@ int main(void) {
         cmocka_unit_test(test_heap_ties_and_stale),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_reached_matches_dense),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,9 @@
  *                         node to its nearest source, on the reverse graph);
  *   - hl_route_k_nearest: the k best distinct sources of every node;
  *   - hl_route_od_matrix: origins x destinations, multi-threaded;
- *   - hl_route_isochrone: the reached part of every edge for thresholds;
+ *   - hl_route_search_reached: the same, reporting only the nodes reached;
+ *   - hl_route_isochrone: the reached part of every edge for thresholds
+ *                         (hl_route_isochrone_reached: from the reached nodes);
  *   - hl_route_allocate:  catchment totals from a search's winning sources;
  *   - hl_route_path:      the edges of one best path from a search's pred_edge.
  *
@@ -139,6 +141,20 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
                           const double *source_len_m, const hl_route_opts *opts, double *time_s,
                           double *length_m, uint32_t *source, uint32_t *pred_edge);
 
+/* The same search reporting only the nodes it reaches (within the
+ * cutoff): *n_reached of them, in ascending node order, in reached_node
+ * (required) with their times and lengths in reached_time_s and
+ * reached_len_m (either may be NULL), caller-allocated with
+ * hl_graph_node_count(g) entries each.  Same labels as hl_route_search;
+ * the cost follows the nodes reached, not the graph, which is what many
+ * small searches on a large graph need (service areas, catchments).
+ * Returns as hl_route_search. */
+hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
+                                  const uint32_t *source_node, const double *source_time_s,
+                                  const double *source_len_m, const hl_route_opts *opts,
+                                  size_t *n_reached, uint32_t *reached_node, double *reached_time_s,
+                                  double *reached_len_m);
+
 /* The k best distinct sources of every node (k-label search).  Arguments as
  * for hl_route_search; k >= 1.  Outputs are caller-allocated arrays of
  * hl_graph_node_count(g) * k entries, row v at [v*k .. v*k+k-1], sorted by
@@ -222,6 +238,19 @@ typedef struct hl_route_piece {
 hl_status hl_route_isochrone(hl_ctx *ctx, const hl_graph *g, const double *time_s, hl_route_dir dir,
                              size_t n_thresholds, const double *threshold_s,
                              hl_route_piece **pieces, size_t *n_pieces);
+
+/* hl_route_isochrone restricted to the edges that touch the listed nodes
+ * (and the self loops): the same pieces, in the same order, when the
+ * listed nodes are all those with time_s < INFINITY, e.g. the reached
+ * nodes of hl_route_search_reached.  time_s is still a full per-node array
+ * (INFINITY elsewhere); only the listed nodes are checked for NaN.  Cost
+ * follows the listed nodes.  Returns as hl_route_isochrone, or HL_E_ARG
+ * for a node out of range. */
+hl_status hl_route_isochrone_reached(hl_ctx *ctx, const hl_graph *g, const double *time_s,
+                                     hl_route_dir dir, size_t n_thresholds,
+                                     const double *threshold_s, size_t n_reached,
+                                     const uint32_t *reached_node, hl_route_piece **pieces,
+                                     size_t *n_pieces);
 
 /* ---- catchment allocation --------------------------------------------- */
 

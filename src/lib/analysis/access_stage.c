@@ -757,7 +757,10 @@ typedef struct sa_worker {
     sa_shared *sh;
     hl_ctx *ctx; /* the worker's own */
     hl_route_ws *ws;
-    double *time;
+    double *time;       /* per node, INFINITY except the current facility's reach */
+    uint32_t *reached;  /* the nodes of the current search */
+    double *reached_s;  /* and their times */
+    size_t n_reached;
     sa_seg *segs;
     size_t n_segs, cap_segs;
     GEOSGeometry **band;
@@ -806,9 +809,15 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
     hl_route_opts_init(&ro);
     ro.dir = HL_ROUTE_BACKWARD;
     ro.cutoff_s = thr[nthr - 1];
-    if ((rc = hl_route_search(ctx, ac->g, w->ws, 1, &node, NULL, NULL, &ro, time, NULL, NULL, NULL)) ||
-        (rc = hl_route_isochrone(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, &pieces, &np)))
+    /* only what the facility reaches: a few thousand of a province's
+       180,000 nodes */
+    if ((rc = hl_route_search_reached(ctx, ac->g, w->ws, 1, &node, NULL, NULL, &ro, &w->n_reached, w->reached,
+                                      w->reached_s, NULL)))
         return rc;
+    for (size_t q = 0; q < w->n_reached; q++) time[w->reached[q]] = w->reached_s[q];
+    if ((rc = hl_route_isochrone_reached(ctx, ac->g, time, HL_ROUTE_BACKWARD, nthr, thr, w->n_reached, w->reached,
+                                         &pieces, &np)))
+        goto done;
     for (size_t ti = 0; ti < nthr && !rc; ti++) {
         size_t slot = it * nthr + ti;
         w->n_segs = 0;
@@ -931,8 +940,11 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
             hl_free(wkb);
         }
     }
+done:
     for (size_t i = 0; i < w->n_band; i++) GEOSGeom_destroy_r(h, w->band[i]);
     w->n_band = 0;
+    for (size_t q = 0; q < w->n_reached; q++) time[w->reached[q]] = INFINITY;
+    w->n_reached = 0;
     hl_free(pieces);
     return rc;
 }
@@ -965,6 +977,8 @@ static void sa_worker_free(sa_worker *w) {
     if (!w->ctx) return;
     hl_route_ws_destroy(w->ws);
     hl_free(w->time);
+    hl_free(w->reached);
+    hl_free(w->reached_s);
     hl_free(w->segs);
     hl_free(w->band);
     hl_ctx_destroy(w->ctx);
@@ -977,10 +991,13 @@ static hl_status sa_worker_init(access_ctx *ac, sa_shared *sh, sa_worker *w) {
     w->ctx = hl_ctx_create();
     if (!w->ctx) return hl_error(ac->a->ctx, HL_E_NOMEM, "out of memory for a service-area worker");
     w->time = hl_malloc(w->ctx, (ac->n_nodes ? ac->n_nodes : 1) * sizeof *w->time);
-    if (!w->time || hl_route_ws_create(w->ctx, ac->g, &w->ws)) {
+    w->reached = hl_malloc(w->ctx, (ac->n_nodes ? ac->n_nodes : 1) * sizeof *w->reached);
+    w->reached_s = hl_malloc(w->ctx, (ac->n_nodes ? ac->n_nodes : 1) * sizeof *w->reached_s);
+    if (!w->time || !w->reached || !w->reached_s || hl_route_ws_create(w->ctx, ac->g, &w->ws)) {
         sa_worker_free(w);
         return hl_error(ac->a->ctx, HL_E_NOMEM, "out of memory for a service-area worker");
     }
+    for (size_t v = 0; v < ac->n_nodes; v++) w->time[v] = INFINITY;
     return HL_OK;
 }
 

@@ -14,6 +14,7 @@
  * HLT-02.kinds; demand = origin population; catchment HLT-03.max_time_min
  * (default 30 min) by car. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/coverage_int.h"
@@ -29,7 +30,20 @@ typedef struct cov_graph {
     hl_route_ws *ws_len, *ws_motor;
     double *time, *buf;
     uint32_t *origin_node; /* per origin its routable node, UINT32_MAX unplaced */
+    /* origins by node: node v has origins at_node[node_start[v] ..
+       node_start[v+1]-1], ascending */
+    size_t *node_start;
+    uint32_t *at_node;
+    /* one sparse search: the reached nodes and their times */
+    uint32_t *reached;
+    double *reached_s;
+    struct origin_time *scratch; /* per origin at most once */
 } cov_graph;
+
+typedef struct origin_time {
+    uint32_t orig;
+    double t;
+} origin_time;
 
 static void graph_free(cov_graph *g) {
     if (g->pl)
@@ -44,6 +58,11 @@ static void graph_free(cov_graph *g) {
     hl_free(g->time);
     hl_free(g->buf);
     hl_free(g->origin_node);
+    hl_free(g->node_start);
+    hl_free(g->at_node);
+    hl_free(g->reached);
+    hl_free(g->reached_s);
+    hl_free(g->scratch);
 }
 
 static hl_status place_layer(cov *c, const hl_layer *L, const double *xy_given, hl_placement **out) {
@@ -99,6 +118,26 @@ static hl_status build(cov *c, cov_graph *g) {
     for (size_t i = 0; i < c->acc->origins.n; i++)
         if (!hl_routable_point(g->rt, 0, i, &g->origin_node[i], NULL))
             g->origin_node[i] = UINT32_MAX;
+    {
+        size_t no = c->acc->origins.n;
+        g->node_start = hl_calloc(ctx, nn + 2, sizeof *g->node_start);
+        g->at_node = hl_malloc(ctx, (no ? no : 1) * sizeof *g->at_node);
+        g->reached = hl_malloc(ctx, (nn ? nn : 1) * sizeof *g->reached);
+        g->reached_s = hl_malloc(ctx, (nn ? nn : 1) * sizeof *g->reached_s);
+        g->scratch = hl_malloc(ctx, (no ? no : 1) * sizeof *g->scratch);
+        if (!g->node_start || !g->at_node || !g->reached || !g->reached_s || !g->scratch) {
+            hl_free(len_cost);
+            return hl_error(ctx, HL_E_NOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < no; i++)
+            if (g->origin_node[i] != UINT32_MAX)
+                g->node_start[g->origin_node[i] + 2]++;
+        for (size_t v = 0; v < nn; v++)
+            g->node_start[v + 2] += g->node_start[v + 1];
+        for (size_t i = 0; i < no; i++)
+            if (g->origin_node[i] != UINT32_MAX)
+                g->at_node[g->node_start[g->origin_node[i] + 1]++] = (uint32_t)i;
+    }
     memcpy(len_cost, hl_routable_len_m(g->rt), ne * sizeof *len_cost);
     rc = hl_graph_create(ctx, nn, ne, hl_routable_from(g->rt), hl_routable_to(g->rt), len_cost, len_cost, len_cost,
                          &g->len_g);
@@ -141,27 +180,40 @@ static double origin_value(const cov_graph *g, size_t i, const double *per_node)
 /* Append to *pairs the origins that facility point `f` of `set` reaches
  * on the motor graph within cutoff_s (one backward search), in origin
  * order.  Nothing when the facility is not placed. */
+static int cmp_origin_time(const void *a, const void *b) {
+    uint32_t x = ((const origin_time *)a)->orig, y = ((const origin_time *)b)->orig;
+    return x < y ? -1 : x > y;
+}
+
 static hl_status reach_one(cov *c, cov_graph *g, size_t set, size_t f, double cutoff_s, cov_pairs *pairs) {
     uint32_t node;
     hl_route_opts ro;
     hl_status rc;
-    size_t n = c->acc->origins.n;
+    size_t nr = 0, m = 0;
     if (!hl_routable_point(g->rt, set, f, &node, NULL))
         return HL_OK;
     hl_route_opts_init(&ro);
     ro.dir = HL_ROUTE_BACKWARD;
     ro.cutoff_s = cutoff_s;
-    if ((rc = hl_route_search(c->ctx, g->motor_g, g->ws_motor, 1, &node, NULL, NULL, &ro, g->time, NULL, NULL, NULL)))
+    /* only the nodes reached: a province graph has 180,000 nodes, a
+       30-minute catchment a few thousand */
+    if ((rc = hl_route_search_reached(c->ctx, g->motor_g, g->ws_motor, 1, &node, NULL, NULL, &ro, &nr, g->reached,
+                                      g->reached_s, NULL)))
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v = g->origin_node[i];
-        if (v == UINT32_MAX || !isfinite(g->time[v]))
-            continue;
-        if ((rc = hl_grow(c->ctx, (void **)&pairs->orig, &pairs->cap_orig, pairs->n + 1, sizeof *pairs->orig)) ||
-            (rc = hl_grow(c->ctx, (void **)&pairs->time_s, &pairs->cap_time, pairs->n + 1, sizeof *pairs->time_s)))
-            return rc;
-        pairs->orig[pairs->n] = (uint32_t)i;
-        pairs->time_s[pairs->n++] = g->time[v];
+    for (size_t q = 0; q < nr; q++) {
+        uint32_t v = g->reached[q];
+        for (size_t k = g->node_start[v]; k < g->node_start[v + 1]; k++) {
+            g->scratch[m].orig = g->at_node[k];
+            g->scratch[m++].t = g->reached_s[q];
+        }
+    }
+    qsort(g->scratch, m, sizeof *g->scratch, cmp_origin_time);
+    if ((rc = hl_grow(c->ctx, (void **)&pairs->orig, &pairs->cap_orig, pairs->n + m, sizeof *pairs->orig)) ||
+        (rc = hl_grow(c->ctx, (void **)&pairs->time_s, &pairs->cap_time, pairs->n + m, sizeof *pairs->time_s)))
+        return rc;
+    for (size_t q = 0; q < m; q++) {
+        pairs->orig[pairs->n] = g->scratch[q].orig;
+        pairs->time_s[pairs->n++] = g->scratch[q].t;
     }
     return HL_OK;
 }

@@ -21,6 +21,7 @@ void hl_graph_destroy(hl_graph *g) {
     hl_free(g->fwd_more);
     hl_free(g->bwd_slots);
     hl_free(g->bwd_more);
+    hl_free(g->loop_edge);
     hl_free(g);
 }
 
@@ -231,6 +232,17 @@ hl_status hl_graph_create(hl_ctx *ctx, size_t n_nodes, size_t n_edges, const uin
             memcpy(g->len_m, len_m, n_edges * sizeof *len_m);
         else
             for (i = 0; i < n_edges; i++) g->len_m[i] = 0.0;
+    }
+    for (i = 0; i < n_edges; i++) g->n_loops += from[i] == to[i];
+    if (g->n_loops) {
+        size_t m = 0;
+        g->loop_edge = hl_malloc(ctx, g->n_loops * sizeof *g->loop_edge);
+        if (!g->loop_edge) {
+            rc = hl_error(ctx, HL_E_NOMEM, "out of memory building a graph");
+            goto done;
+        }
+        for (i = 0; i < n_edges; i++)
+            if (from[i] == to[i]) g->loop_edge[m++] = (uint32_t)i;
     }
     rc = number_nodes(ctx, g);
     if (rc) goto done;

@@ -56,6 +56,8 @@ struct hl_graph {
     hl__arc *fwd_more;
     hl__arc *bwd_slots; /* n_nodes * HL__SLOTS, rows by internal head */
     hl__arc *bwd_more;
+    uint32_t *loop_edge; /* the self loops (not in the rows), ascending */
+    size_t n_loops;
 };
 
 /* Heap entry of the lazy heap.  The key is (time, source, caller's id):

@@ -17,6 +17,7 @@
  * indexed decrease-key heap would hold, with the same keys: the expansion
  * order (by time, source, id) is the same, and so is every answer. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "route/route_int.h"
@@ -450,6 +451,63 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
         if (source) source[i] = lb->s;
         if (pred_edge) pred_edge[i] = lb->pred;
     }
+    hl__search_reset(ws);
+done:
+    hl_route_ws_destroy(tmp);
+    return rc;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
+                                  const uint32_t *source_node, const double *source_time_s,
+                                  const double *source_len_m, const hl_route_opts *opts,
+                                  size_t *n_reached, uint32_t *reached_node, double *reached_time_s,
+                                  double *reached_len_m) {
+    hl_status rc;
+    hl_route_opts o;
+    hl_route_ws *tmp = NULL;
+    size_t i, n = 0;
+
+    if (n_reached) *n_reached = 0;
+    if (opts)
+        o = *opts;
+    else
+        hl_route_opts_init(&o);
+    rc = check_search_args(ctx, "hl_route_search_reached", g, ws, n_sources, source_node,
+                           source_time_s, source_len_m, &o);
+    if (rc) goto done;
+    if (!n_reached || !reached_node) {
+        rc = hl_error(ctx, HL_E_ARG, "hl_route_search_reached: n_reached or reached_node is NULL");
+        goto done;
+    }
+    if (!ws) {
+        rc = hl_route_ws_create(ctx, g, &tmp);
+        if (rc) goto done;
+        ws = tmp;
+    }
+    for (i = 0; i < n_sources; i++)
+        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
+                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
+    rc = hl__search_run(ws, g, o.dir, o.cutoff_s, NULL, 0, ctx);
+    if (rc) {
+        hl__search_reset(ws);
+        rc = hl_check_interrupt(ctx);
+        goto done;
+    }
+    /* every touched node holds a label within the cutoff, and is touched
+       once */
+    for (i = 0; i < ws->n_touched; i++) reached_node[n++] = g->old_of[ws->touched[i]];
+    qsort(reached_node, n, sizeof *reached_node, cmp_u32);
+    for (i = 0; i < n; i++) {
+        const hl__label *lb = &ws->lab[g->new_of[reached_node[i]]];
+        if (reached_time_s) reached_time_s[i] = lb->t;
+        if (reached_len_m) reached_len_m[i] = lb->l;
+    }
+    *n_reached = n;
     hl__search_reset(ws);
 done:
     hl_route_ws_destroy(tmp);
