@@ -151,6 +151,15 @@ fail:
     return rc;
 }
 
+/* Refuse an existing output before the analysis starts, not after a
+ * province-sized run: the same message as the final atomic commit gives. */
+static hl_status refuse_existing(hl_ctx *ctx, const char *path, const char *what, bool force) {
+    struct stat st;
+    if (!path || force || lstat(path, &st) != 0) return HL_OK;
+    return hl_error(ctx, HL_E_EXISTS, "%s %s already exists; use -f/--force to overwrite it, or choose another output path",
+                    what, path);
+}
+
 static int run_command(const char *cmd, unsigned stages, int argc, char **argv) {
     analysis_args args;
     hl_cli cli;
@@ -164,6 +173,9 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
     if (!hl_cli_start(&cli, cmd)) return 9;
     cli.quiet = args.quiet;
     cli.progress_json = args.progress_json;
+    if ((rc = refuse_existing(cli.ctx, args.output, "output", args.force)) ||
+        (rc = refuse_existing(cli.ctx, args.report, "report", args.force)))
+        goto fail;
     if ((rc = hl_plan_load(cli.ctx, args.plan, &plan))) goto fail;
     hl_analysis_opts_init(&ao);
     ao.stages = stages;
