@@ -767,6 +767,30 @@ typedef struct sa_worker {
     size_t n_band, cap_band;
 } sa_worker;
 
+/* The longest time from a point of an edge between fractions g0 and g1 to
+ * the facility, leaving by either end: via the to-node (reached at tv, the
+ * edge taking fw along it) or the from-node (tu, bw against it).  The best
+ * of the two routes is a tent over the fraction, so its maximum may lie
+ * inside the interval, where both routes take the same time. */
+static double worst_time(double tu, double tv, double fw, double bw, double g0, double g1) {
+    bool via_to = isfinite(tv) && isfinite(fw), via_from = isfinite(tu) && isfinite(bw);
+    double worst = 0;
+    double gs[3] = {g0, g1, NAN};
+    if (via_to && via_from && fw + bw > 0) {
+        double gx = (tv + fw - tu) / (fw + bw); /* tv + (1 - g) fw == tu + g bw */
+        if (gx > g0 && gx < g1) gs[2] = gx;
+    }
+    for (int z = 0; z < 3; z++) {
+        double g = gs[z], t1, t2, tl;
+        if (isnan(g)) continue;
+        t1 = via_to ? tv + (1 - g) * fw : INFINITY;
+        t2 = via_from ? tu + g * bw : INFINITY;
+        tl = t1 < t2 ? t1 : t2;
+        if (tl > worst) worst = tl;
+    }
+    return worst;
+}
+
 static hl_status sa_add_seg(sa_worker *w, double x0, double y0, double x1, double y1, double r) {
     hl_status rc = hl_grow(w->ctx, (void **)&w->segs, &w->cap_segs, w->n_segs + 1, sizeof *w->segs);
     if (rc) return rc;
@@ -852,47 +876,47 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
                 }
                 if (rc) break;
             }
-            /* quarters of the piece, each with the reach left at its far end */
+            /* The reach left on foot along the piece: in quarters, each with
+               its worst time; one stretch when the reach is the full
+               max_snap_m everywhere on the piece (most of a large area). */
             tu = time[efrom[e]];
             tv = time[eto[e]];
-            for (int q = 0; q < 4 && !rc && span > 0; q++) {
-                double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / 4.0, pc->f0 + (pc->f1 - pc->f0) * (q + 1) / 4.0};
-                double worst = 0, r;
-                for (int z = 0; z < 2; z++) {
-                    /* time from fraction g[z] to the facility, via either end */
-                    double t1 = isfinite(tv) && isfinite(efwd[e]) ? tv + (1 - g[z]) * efwd[e] : INFINITY;
-                    double t2 = isfinite(tu) && isfinite(ebwd[e]) ? tu + g[z] * ebwd[e] : INFINITY;
-                    double tl = t1 < t2 ? t1 : t2;
-                    if (tl > worst) worst = tl;
-                }
-                if (!(worst < thr[ti])) continue;
-                r = (thr[ti] - worst) * sh->v_ms;
-                if (r > sh->max_snap_m) r = sh->max_snap_m;
-                if (r < 1.0) continue;
-                if ((rc = hl_net_edge_substring(ctx, net, ne, nfrom[e] + g[0] * span, nfrom[e] + g[1] * span, &xy,
-                                                &nxy)))
-                    break;
-                if (nxy > 2 && r > 200.0) {
-                    /* Thin out the vertices: simplifying by tol moves the line at
-                       most tol, so the reach shrinks by tol to stay inside */
-                    double tol = 0.05 * r;
-                    GEOSGeometry *ln = line_from_xy(h, xy, nxy);
-                    GEOSGeometry *sl = ln ? GEOSSimplify_r(h, ln, tol) : NULL;
-                    const GEOSCoordSequence *cs = sl ? GEOSGeom_getCoordSeq_r(h, sl) : NULL;
-                    unsigned int ns = 0;
-                    if (cs && GEOSCoordSeq_getSize_r(h, cs, &ns) && ns >= 2 && ns < nxy) {
-                        for (unsigned int q2 = 0; q2 < ns; q2++)
-                            GEOSCoordSeq_getXY_r(h, cs, q2, &xy[2 * q2], &xy[2 * q2 + 1]);
-                        nxy = ns;
-                        r -= tol;
+            {
+                int nq = 4;
+                double whole = worst_time(tu, tv, efwd[e], ebwd[e], pc->f0, pc->f1);
+                if (whole < thr[ti] && (thr[ti] - whole) * sh->v_ms >= sh->max_snap_m) nq = 1;
+                for (int q = 0; q < nq && !rc && span > 0; q++) {
+                    double g[2] = {pc->f0 + (pc->f1 - pc->f0) * q / nq, pc->f0 + (pc->f1 - pc->f0) * (q + 1) / nq};
+                    double worst = nq == 1 ? whole : worst_time(tu, tv, efwd[e], ebwd[e], g[0], g[1]), r;
+                    if (!(worst < thr[ti])) continue;
+                    r = (thr[ti] - worst) * sh->v_ms;
+                    if (r > sh->max_snap_m) r = sh->max_snap_m;
+                    if (r < 1.0) continue;
+                    if ((rc = hl_net_edge_substring(ctx, net, ne, nfrom[e] + g[0] * span, nfrom[e] + g[1] * span,
+                                                    &xy, &nxy)))
+                        break;
+                    if (nxy > 2 && r > 200.0) {
+                        /* Thin out the vertices: simplifying by tol moves the line at
+                           most tol, so the reach shrinks by tol to stay inside */
+                        double tol = 0.05 * r;
+                        GEOSGeometry *ln = line_from_xy(h, xy, nxy);
+                        GEOSGeometry *sl = ln ? GEOSSimplify_r(h, ln, tol) : NULL;
+                        const GEOSCoordSequence *cs = sl ? GEOSGeom_getCoordSeq_r(h, sl) : NULL;
+                        unsigned int ns = 0;
+                        if (cs && GEOSCoordSeq_getSize_r(h, cs, &ns) && ns >= 2 && ns < nxy) {
+                            for (unsigned int q2 = 0; q2 < ns; q2++)
+                                GEOSCoordSeq_getXY_r(h, cs, q2, &xy[2 * q2], &xy[2 * q2 + 1]);
+                            nxy = ns;
+                            r -= tol;
+                        }
+                        if (ln) GEOSGeom_destroy_r(h, ln);
+                        if (sl) GEOSGeom_destroy_r(h, sl);
                     }
-                    if (ln) GEOSGeom_destroy_r(h, ln);
-                    if (sl) GEOSGeom_destroy_r(h, sl);
+                    for (size_t v = 0; v + 1 < nxy && !rc; v++)
+                        rc = sa_add_seg(w, xy[2 * v], xy[2 * v + 1], xy[2 * v + 2], xy[2 * v + 3], r);
+                    hl_free(xy);
+                    xy = NULL;
                 }
-                for (size_t v = 0; v + 1 < nxy && !rc; v++)
-                    rc = sa_add_seg(w, xy[2 * v], xy[2 * v + 1], xy[2 * v + 2], xy[2 * v + 3], r);
-                hl_free(xy);
-                xy = NULL;
             }
         }
         if (!rc && w->n_band) {
