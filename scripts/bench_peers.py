@@ -133,17 +133,31 @@ def prepare(case, work):
 # ------------------------------------------------------------------ hinterland
 
 def run_hinterland(hl, work):
+    """Run `hinterland access`; return (time to the nearest-facility answers, whole-process time, answers).
+
+    The first time runs from the process start to the stderr line that follows
+    the nearest-facility stage ("accessibility measures and catchments"): reading
+    the layers, building the network, placing the points and the searches, i.e.
+    what the peers do (their answers stay in their database or map set).  The
+    second includes the rest of `access` (measures, catchments, own-seat times)
+    and writing the styled GeoPackage."""
     out = os.path.join(work, "hl.gpkg")
     t = time.monotonic()
-    p = subprocess.run([hl, "access", os.path.join(work, "plan.yaml"), "-o", out, "-f"], capture_output=True,
-                       text=True)
+    p = subprocess.Popen([hl, "access", os.path.join(work, "plan.yaml"), "-o", out, "-f"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t_near, err = None, []
+    for line in p.stderr:
+        if t_near is None and "accessibility measures" in line:
+            t_near = time.monotonic() - t
+        err.append(line)
+    p.wait()
     dt = time.monotonic() - t
-    if p.returncode:
-        raise RuntimeError("hinterland access failed: " + p.stderr[-1000:])
+    if p.returncode or t_near is None:
+        raise RuntimeError("hinterland access failed: " + "".join(err)[-1000:])
     con = sqlite3.connect(out)
     ans = {(r[0], r[1]): r[2] for r in con.execute(
         "SELECT origin_id, kind, time_s FROM nearest_facility WHERE rank = 1")}
-    return dt, ans
+    return t_near, dt, ans
 
 
 # ------------------------------------------------------------------ networkx
@@ -317,13 +331,16 @@ def main():
     net, origins, fac = prepare(a.case, work)
     res = {"case": os.path.basename(os.path.normpath(a.case)), "origins": len(origins), "kinds": [k for k, _ in KINDS],
            "facilities": {k: len(v) for k, v in fac.items()}, "net_edges": len(net.edges), "peers": []}
-    t_hl, ours = run_hinterland(a.hinterland, work)
-    # the best of 3 for hinterland (it is short enough for noise to matter)
-    for _ in range(2):
-        t2, _ = run_hinterland(a.hinterland, work)
-        t_hl = min(t_hl, t2)
-    res["peers"].append({"tool": "hinterland", "time_s": round(t_hl, 3), "pairs": len(ours),
-                         "note": "`hinterland access` whole process (read, build, place, nearest, write GPKG), best of 3"})
+    t_hl, t_whole, ours = run_hinterland(a.hinterland, work)
+    # the best of 5 for hinterland (it is short enough for noise to matter)
+    for _ in range(4):
+        t2, w2, _ = run_hinterland(a.hinterland, work)
+        t_hl, t_whole = min(t_hl, t2), min(t_whole, w2)
+    res["peers"].append({"tool": "hinterland", "time_s": round(t_hl, 3), "whole_process_s": round(t_whole, 3),
+                         "pairs": len(ours),
+                         "note": "`hinterland access` from process start to the nearest-facility answers (read, "
+                                 "build, place, search; graph load included), best of 5; whole process with "
+                                 "measures and the styled GPKG %.3f s" % t_whole})
     runs = []
     if "networkx" not in skip:
         runs.append(("networkx", run_networkx, (work,), 1e-6,
@@ -342,7 +359,8 @@ def main():
             dt, theirs = out[0], out[1]
             max_dt, worst, only = compare(ours, theirs)
             n_differ = sum(1 for k in set(ours) & set(theirs) if abs(ours[k] - theirs[k]) > tol)
-            ent = {"tool": name, "time_s": round(dt, 3), "ratio": round(dt / t_hl, 1), "pairs": len(theirs),
+            ent = {"tool": name, "time_s": round(dt, 3), "ratio": round(dt / t_hl, 1),
+                   "ratio_whole_process": round(dt / t_whole, 1), "pairs": len(theirs),
                    "max_abs_dt_s": max_dt, "worst": list(worst) if worst else None, "pairs_only_one_side": only,
                    "n_differ": n_differ, "tolerance_s": tol, "note": note}
             if len(out) > 2:
