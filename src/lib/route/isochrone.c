@@ -161,7 +161,7 @@ hl_status hl_route_isochrone_reached(hl_ctx *ctx, const hl_graph *g, const doubl
         if (!(rc = hl_grow(ctx, (void **)&edges, &ecap, ne + 1, sizeof *edges)))
             edges[ne++] = g->loop_edge[i];
     if (rc) goto done;
-    qsort(edges, ne, sizeof *edges, cmp_edge);
+    if (ne > 1) qsort(edges, ne, sizeof *edges, cmp_edge);
     for (i = 0, m = 0; i < ne; i++)
         if (m == 0 || edges[i] != edges[m - 1]) edges[m++] = edges[i];
     ne = m;
