@@ -14,6 +14,7 @@
  * or the distance to the polygon (0 = served). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/coverage_int.h"
@@ -29,6 +30,8 @@ enum { W_TAP, W_ANY, W_LARGE, W_N };
 typedef struct water {
     hl_nearindex *poly[W_N], *pipe[W_N];
     bool *large_works; /* per works */
+    char **large_ids;  /* ids of the large-scale works, sorted (for bsearch) */
+    size_t n_large;
     bool *listed[W_N]; /* per origin: named in a served list */
 } water;
 
@@ -56,16 +59,27 @@ static void classify_works(cov *c, water *w) {
     }
 }
 
-/* Whether `works_id` names a large-scale works. */
-static bool large_by_id(cov *c, const water *w, const char *works_id) {
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The sorted ids of the large-scale works (a province has thousands of
+ * works and tens of thousands of service areas and pipes to look up). */
+static hl_status index_large(cov *c, water *w) {
     const hl_layer *W = c->s->water_works;
+    size_t nw = hl_layer_count(W);
     char buf[128];
-    if (!works_id)
-        return false;
-    for (size_t j = 0; j < hl_layer_count(W); j++)
-        if (w->large_works[j] && !strcmp(hl_layer_id(W, j, buf, sizeof buf), works_id))
-            return true;
-    return false;
+    w->large_ids = hl_calloc(c->ctx, nw + 1, sizeof *w->large_ids);
+    if (!w->large_ids)
+        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    for (size_t j = 0; j < nw; j++)
+        if (w->large_works[j] && !(w->large_ids[w->n_large++] = hl_strdup(c->ctx, hl_layer_id(W, j, buf, sizeof buf))))
+            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+    qsort(w->large_ids, w->n_large, sizeof *w->large_ids, cmp_str);
+    return HL_OK;
+}
+
+/* Whether `works_id` names a large-scale works. */
+static bool large_by_id(const water *w, const char *works_id) {
+    return works_id && w->n_large && bsearch(&works_id, w->large_ids, w->n_large, sizeof *w->large_ids, cmp_str);
 }
 
 /* Whether the comma/、/; separated list names one of the strings. */
@@ -133,17 +147,21 @@ static hl_status build_water(cov *c, water *w) {
         return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
     }
     classify_works(c, w);
+    if ((rc = index_large(c, w))) {
+        hl_free(pick);
+        return rc;
+    }
     served_lists(c, w);
     for (int k = 0; k < W_N && !rc; k++) {
         for (size_t j = 0; j < na; j++) {
             const char *tap = canon(c, "water_service_areas", "tap", hl_layer_value(A, j, "tap"));
             pick[j] = k == W_ANY || (k == W_TAP && (!tap || !strcmp(tap, "in_house"))) ||
-                      (k == W_LARGE && large_by_id(c, w, hl_layer_value(A, j, "works_id")));
+                      (k == W_LARGE && large_by_id(w, hl_layer_value(A, j, "works_id")));
         }
         if ((rc = hl_nearindex_create(c->ctx, A, pick, &w->poly[k])))
             break;
         for (size_t j = 0; j < np; j++)
-            pick[j] = k != W_LARGE || large_by_id(c, w, hl_layer_value(P, j, "works_id"));
+            pick[j] = k != W_LARGE || large_by_id(w, hl_layer_value(P, j, "works_id"));
         if ((rc = hl_nearindex_create(c->ctx, P, pick, &w->pipe[k])))
             break;
     }
@@ -158,6 +176,10 @@ static void water_free(cov *c, water *w) {
         hl_free(w->listed[k]);
     }
     hl_free(w->large_works);
+    if (w->large_ids)
+        for (size_t j = 0; j < w->n_large; j++)
+            hl_free(w->large_ids[j]);
+    hl_free(w->large_ids);
 }
 
 hl_status hl__cov_water(cov *c) {
