@@ -141,11 +141,24 @@ hl_status hl__out_schema_read(hl_ctx *ctx, sqlite3 *db, hl__out_schema *s) {
     for (size_t i = 0; i < s->n_layers; i++) {
         hl__out_layer *l = &s->layers[i];
         if ((rc = read_columns(ctx, db, l))) goto done;
+        /* GDAL keeps the count in gpkg_ogr_contents (with triggers for other
+           writers): counting the rows reads the whole table, 1.7 GB for a
+           province */
+        l->n_features = -1;
+        if (sqlite3_prepare_v2(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?1", -1, &st,
+                               NULL) == SQLITE_OK &&
+            sqlite3_bind_text(st, 1, l->name, -1, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_type(st, 0) != SQLITE_NULL)
+            l->n_features = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (l->n_features >= 0) continue;
         char *q = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", l->name);
         if (!q) {
             rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
             goto done;
         }
+        l->n_features = 0;
         if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
             l->n_features = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
