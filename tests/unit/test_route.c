@@ -1051,6 +1051,19 @@ static void test_reached_matches_dense(void **state) {
             j++;
         }
         assert_int_equal(j, nr);
+        {
+            /* a few targets (repeats allowed): the early-stopping search gives
+               the same bits as the full one */
+            uint32_t tg[5];
+            double tt[5], tl[5];
+            size_t ntg = rnd(6);
+            for (size_t q = 0; q < ntg; q++) tg[q] = rnd((uint32_t)r.n);
+            assert_int_equal(hl_route_search_targets(ctx, g, ws, ns, src, NULL, NULL, &o, ntg, tg, tt, tl), HL_OK);
+            for (size_t q = 0; q < ntg; q++) {
+                assert_memory_equal(&tt[q], &t[tg[q]], sizeof tt[q]);
+                assert_memory_equal(&tl[q], &l[tg[q]], sizeof tl[q]);
+            }
+        }
         assert_int_equal(hl_route_isochrone(ctx, g, t, o.dir, 3, thr, &pd, &npd), HL_OK);
         assert_int_equal(hl_route_isochrone_reached(ctx, g, t, o.dir, 3, thr, nr, rn, &pr, &npr), HL_OK);
         assert_int_equal(npd, npr);

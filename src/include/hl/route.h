@@ -14,6 +14,7 @@
  *   - hl_route_k_nearest: the k best distinct sources of every node;
  *   - hl_route_od_matrix: origins x destinations, multi-threaded;
  *   - hl_route_search_reached: the same, reporting only the nodes reached;
+ *   - hl_route_search_targets: the same for a few targets, stopping early;
  *   - hl_route_isochrone: the reached part of every edge for thresholds
  *                         (hl_route_isochrone_reached: from the reached nodes);
  *   - hl_route_allocate:  catchment totals from a search's winning sources;
@@ -154,6 +155,21 @@ hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
                                   const double *source_len_m, const hl_route_opts *opts,
                                   size_t *n_reached, uint32_t *reached_node, double *reached_time_s,
                                   double *reached_len_m);
+
+/* The same search for a few target nodes only: it stops once every
+ * target's label is final (an early stop that a search over the whole
+ * graph cannot make), so its cost follows the region around the sources
+ * that holds the targets.  time_s (and length_m, may be NULL) receive
+ * n_targets entries, caller-allocated: each target's time (FORWARD: from
+ * the sources; BACKWARD: to its best source) and length, INFINITY when
+ * unreached within the cutoff; the same values hl_route_search gives.
+ * Targets may repeat.  Returns as hl_route_search, or HL_E_ARG for a target
+ * out of range. */
+hl_status hl_route_search_targets(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
+                                  const uint32_t *source_node, const double *source_time_s,
+                                  const double *source_len_m, const hl_route_opts *opts,
+                                  size_t n_targets, const uint32_t *target_node, double *time_s,
+                                  double *length_m);
 
 /* The k best distinct sources of every node (k-label search).  Arguments as
  * for hl_route_search; k >= 1.  Outputs are caller-allocated arrays of

@@ -333,6 +333,10 @@ static hl_status own_seat_times(access_ctx *ac) {
     const hl_kind_access *seats = hl__access_kind(acc, "township_seat");
     size_t seat_set = SIZE_MAX;
     hl_route_ws *ws = NULL;
+    /* the placed origins of every township: township t has origins
+       orig[start[t] .. start[t+1]-1] (ascending), at nodes node[] */
+    size_t *start = NULL;
+    uint32_t *orig = NULL, *node = NULL;
     double *time = NULL, *len = NULL;
     hl_route_opts ro;
     hl_status rc = HL_OK;
@@ -344,36 +348,59 @@ static hl_status own_seat_times(access_ctx *ac) {
     for (size_t k = 0; k < acc->n_kinds; k++)
         if (&acc->kinds[k] == seats) seat_set = 1 + k;
     if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) return rc;
-    time = hl_malloc(ctx, ac->n_nodes * sizeof *time);
-    len = hl_malloc(ctx, ac->n_nodes * sizeof *len);
-    if (!time || !len) {
+    start = hl_calloc(ctx, nt + 2, sizeof *start);
+    orig = hl_malloc(ctx, (n ? n : 1) * sizeof *orig);
+    node = hl_malloc(ctx, (n ? n : 1) * sizeof *node);
+    time = hl_malloc(ctx, (n ? n : 1) * sizeof *time);
+    len = hl_malloc(ctx, (n ? n : 1) * sizeof *len);
+    if (!start || !orig || !node || !time || !len) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t on;
+        if (acc->origins.township[i] < nt && hl_routable_point(ac->rt, 0, i, &on, NULL))
+            start[acc->origins.township[i] + 2]++;
+    }
+    for (size_t t = 0; t < nt; t++) start[t + 2] += start[t + 1];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t on;
+        size_t t = acc->origins.township[i];
+        if (t < nt && hl_routable_point(ac->rt, 0, i, &on, NULL)) {
+            orig[start[t + 1]] = (uint32_t)i;
+            node[start[t + 1]++] = on;
+        }
     }
     hl_route_opts_init(&ro);
     ro.dir = HL_ROUTE_BACKWARD;
     ro.cutoff_s = 4 * 3600.0; /* beyond four hours a seat is not 'reached' for this purpose */
     for (size_t f = 0; f < seats->n_fac && !rc; f++) {
-        uint32_t node;
+        uint32_t sn;
         double x, y;
-        size_t t;
-        if (!hl_routable_point(ac->rt, seat_set, f, &node, NULL)) continue;
+        size_t t, m;
+        if (!hl_routable_point(ac->rt, seat_set, f, &sn, NULL)) continue;
         if (!hl_layer_point(seats->fac, f, &x, &y)) continue;
         t = hl_study_township_at(s, x, y);
-        if (t == SIZE_MAX) continue;
-        if ((rc = hl_route_search(ctx, ac->g, ws, 1, &node, NULL, NULL, &ro, time, len, NULL, NULL))) break;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t on;
-            if (acc->origins.township[i] != t || !hl_routable_point(ac->rt, 0, i, &on, NULL)) continue;
-            if (time[on] < acc->t_own_seat_s[i]) {
-                acc->t_own_seat_s[i] = time[on];
-                acc->d_own_seat_m[i] = len[on];
+        if (t == SIZE_MAX || t >= nt) continue;
+        /* only the township's own villages: the search stops once they are
+           settled instead of covering four hours of the whole network */
+        m = start[t + 1] - start[t];
+        if ((rc = hl_route_search_targets(ctx, ac->g, ws, 1, &sn, NULL, NULL, &ro, m, node + start[t], time, len)))
+            break;
+        for (size_t q = 0; q < m; q++) {
+            size_t i = orig[start[t] + q];
+            if (time[q] < acc->t_own_seat_s[i]) {
+                acc->t_own_seat_s[i] = time[q];
+                acc->d_own_seat_m[i] = len[q];
             }
         }
         hl_progress(ctx, "township seats", f + 1, seats->n_fac);
     }
 done:
     hl_route_ws_destroy(ws);
+    hl_free(start);
+    hl_free(orig);
+    hl_free(node);
     hl_free(time);
     hl_free(len);
     return rc;

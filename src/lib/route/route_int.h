@@ -87,6 +87,7 @@ struct hl_route_ws {
     /* one-label search state, n_nodes long, by internal node */
     hl__label *lab;
     uint8_t *done;   /* OD target bookkeeping */
+    uint8_t *tmark;  /* targets of hl_route_search_targets (all 0 between searches) */
     uint8_t *queued; /* 1 while a live heap entry holds the node's label key
                         (a byte array apart from lab: small enough to stay
                         in cache, and lab stays at 24 bytes) */

@@ -61,6 +61,7 @@ void hl_route_ws_destroy(hl_route_ws *ws) {
     if (!ws) return;
     hl_free(ws->lab);
     hl_free(ws->done);
+    hl_free(ws->tmark);
     hl_free(ws->queued);
     hl_free(ws->touched);
     hl_free(ws->heap);
@@ -89,8 +90,9 @@ hl_status hl_route_ws_create(hl_ctx *ctx, const hl_graph *g, hl_route_ws **out) 
         ws->touched = ws->done ? hl_malloc(ctx, n * sizeof *ws->touched) : NULL;
         ws->heap = ws->touched ? hl_malloc(ctx, ws->heap_cap * sizeof *ws->heap) : NULL;
         ws->queued = ws->heap ? hl_calloc(ctx, n, sizeof *ws->queued) : NULL;
+        ws->tmark = ws->queued ? hl_calloc(ctx, n, sizeof *ws->tmark) : NULL;
     }
-    if (!ws || !ws->queued) {
+    if (!ws || !ws->tmark) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory creating a route workspace for %zu nodes", n);
         goto done;
     }
@@ -509,6 +511,62 @@ hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
     }
     *n_reached = n;
     hl__search_reset(ws);
+done:
+    hl_route_ws_destroy(tmp);
+    return rc;
+}
+
+hl_status hl_route_search_targets(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
+                                  const uint32_t *source_node, const double *source_time_s,
+                                  const double *source_len_m, const hl_route_opts *opts,
+                                  size_t n_targets, const uint32_t *target_node, double *time_s,
+                                  double *length_m) {
+    hl_status rc;
+    hl_route_opts o;
+    hl_route_ws *tmp = NULL;
+    size_t i, n_distinct = 0;
+
+    if (opts)
+        o = *opts;
+    else
+        hl_route_opts_init(&o);
+    rc = check_search_args(ctx, "hl_route_search_targets", g, ws, n_sources, source_node,
+                           source_time_s, source_len_m, &o);
+    if (rc) goto done;
+    if (n_targets > 0 && (!target_node || !time_s)) {
+        rc = hl_error(ctx, HL_E_ARG, "hl_route_search_targets: target_node or time_s is NULL");
+        goto done;
+    }
+    for (i = 0; i < n_targets; i++)
+        if (target_node[i] >= g->n_nodes) {
+            rc = hl_error(ctx, HL_E_ARG, "hl_route_search_targets: target %zu is node %u, graph has %zu nodes",
+                          i, target_node[i], g->n_nodes);
+            goto done;
+        }
+    if (!ws) {
+        rc = hl_route_ws_create(ctx, g, &tmp);
+        if (rc) goto done;
+        ws = tmp;
+    }
+    for (i = 0; i < n_targets; i++) {
+        uint32_t v = g->new_of[target_node[i]];
+        if (!ws->tmark[v]) n_distinct++;
+        ws->tmark[v] = 1;
+    }
+    for (i = 0; i < n_sources; i++)
+        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
+                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
+    rc = hl__search_run(ws, g, o.dir, o.cutoff_s, ws->tmark, n_distinct, ctx);
+    for (i = 0; i < n_targets; i++) {
+        const hl__label *lb = &ws->lab[g->new_of[target_node[i]]];
+        if (!rc) {
+            time_s[i] = lb->t;
+            if (length_m) length_m[i] = lb->l;
+        }
+        ws->tmark[g->new_of[target_node[i]]] = 0;
+    }
+    hl__search_reset(ws);
+    if (rc) rc = hl_check_interrupt(ctx);
 done:
     hl_route_ws_destroy(tmp);
     return rc;
