@@ -3,6 +3,7 @@
  * atomically (a temporary file in the target folder, renamed when
  * complete). */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,23 +111,93 @@ static int parse_args(const char *cmd, int argc, char **argv, analysis_args *a) 
     return -1;
 }
 
-/* Write the analysis tables to `path` atomically, then finalise it. */
-static hl_status write_output(hl_ctx *ctx, hl_analysis *an, const hl_plan *plan, const analysis_args *args) {
-    hl_out_file *of = NULL;
+/* The access stage's tables written on a second thread while the coverage
+ * stage runs (at province scale they are most of the output: 1.4 of
+ * 1.7 GB).  The writer has its own context; the tables are read-only once
+ * handed over.  The rest is appended after the analysis. */
+typedef struct early_write {
+    hl_ctx *ctx;          /* the command's (main thread only) */
+    hl_out_file *of;      /* begun before the analysis; NULL: no early write */
+    const char *output;   /* final path, for messages */
+    pthread_t thread;
+    bool started;
+    hl_table **tables;    /* the access tables (borrowed from the analysis) */
+    size_t n_tables;
+    char *crs;
+    hl_ctx *wctx;         /* the writer's */
     hl_status rc;
-    size_t n = hl_analysis_table_count(an);
+    char err[1024];
+} early_write;
+
+static void *early_main(void *arg) {
+    early_write *ew = arg;
+    ew->rc = hl_io_write_gpkg(ew->wctx, hl_out_temp_path(ew->of), ew->crs, ew->tables, ew->n_tables);
+    if (ew->rc) snprintf(ew->err, sizeof ew->err, "%s", hl_ctx_errmsg(ew->wctx));
+    return NULL;
+}
+
+static void early_start(void *user, hl_table *const *tables, size_t n, const char *crs) {
+    early_write *ew = user;
+    if (!ew->of || ew->started || !n) return;
+    ew->tables = malloc(n * sizeof *ew->tables);
+    ew->crs = strdup(crs ? crs : "");
+    ew->wctx = hl_ctx_create();
+    if (ew->tables && ew->crs && ew->wctx) {
+        memcpy(ew->tables, tables, n * sizeof *tables);
+        ew->n_tables = n;
+        hl_log(ew->ctx, HL_LOG_INFO, "writing %zu access layers to %s while the coverage stage runs", n, ew->output);
+        ew->started = pthread_create(&ew->thread, NULL, early_main, ew) == 0;
+    }
+    if (!ew->started) ew->n_tables = 0; /* everything is written afterwards */
+}
+
+/* Wait for the writer (if any). */
+static void early_join(early_write *ew) {
+    if (ew->started) pthread_join(ew->thread, NULL);
+    ew->started = false;
+}
+
+static void early_free(early_write *ew) {
+    early_join(ew);
+    hl_out_abort(ew->of); /* NULL after a commit */
+    free(ew->tables);
+    free(ew->crs);
+    hl_ctx_destroy(ew->wctx);
+    memset(ew, 0, sizeof *ew);
+}
+
+/* Write the analysis tables to `path` atomically, then finalise it.  With
+ * ew->of begun, the file is that one, and its first ew->n_tables tables are
+ * written already (or being written) by the early writer. */
+static hl_status write_output(hl_ctx *ctx, hl_analysis *an, const hl_plan *plan, const analysis_args *args,
+                              early_write *ew) {
+    hl_out_file *of = ew->of;
+    hl_status rc;
+    size_t n = hl_analysis_table_count(an), done = 0;
     hl_table **tables = NULL;
     char *thr = NULL;
     hl_out_meta meta;
-    if ((rc = hl_out_begin(ctx, args->output, args->force, &of))) return rc;
+    ew->of = NULL; /* ours now */
+    if (!of && (rc = hl_out_begin(ctx, args->output, args->force, &of))) return rc;
+    early_join(ew);
+    if (ew->n_tables) {
+        if (ew->rc) {
+            rc = hl_error(ctx, ew->rc, "%s", ew->err);
+            hl_error_prefix(ctx, "writing %s (nothing was written; an earlier file there is untouched)", args->output);
+            goto fail;
+        }
+        done = ew->n_tables;
+    }
     tables = calloc(n ? n : 1, sizeof *tables);
     if (!tables) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) tables[i] = hl_analysis_table(an, i);
-    hl_log(ctx, HL_LOG_INFO, "writing %zu layers to %s", n, args->output);
-    if ((rc = hl_io_write_gpkg(ctx, hl_out_temp_path(of), hl_analysis_crs(an), tables, n))) {
+    hl_log(ctx, HL_LOG_INFO, "writing %zu layers to %s", n - done, args->output);
+    rc = done ? hl_io_append_gpkg(ctx, hl_out_temp_path(of), hl_analysis_crs(an), tables + done, n - done)
+              : hl_io_write_gpkg(ctx, hl_out_temp_path(of), hl_analysis_crs(an), tables, n);
+    if (rc) {
         hl_error_prefix(ctx, "writing %s (nothing was written; an earlier file there is untouched)", args->output);
         goto fail;
     }
@@ -166,9 +237,11 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
     hl_plan *plan = NULL;
     hl_analysis *an = NULL;
     hl_analysis_opts ao;
+    early_write ew;
     hl_status rc;
     int ret = parse_args(cmd, argc, argv, &args);
     char *summary = NULL;
+    memset(&ew, 0, sizeof ew);
     if (ret >= 0) return ret;
     if (!hl_cli_start(&cli, cmd)) return 9;
     cli.quiet = args.quiet;
@@ -180,9 +253,21 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
     hl_analysis_opts_init(&ao);
     ao.stages = stages;
     ao.layers_dir = args.layers_dir;
-    if ((rc = hl_analysis_run(cli.ctx, plan, &ao, &an))) goto fail;
+    memset(&ew, 0, sizeof ew);
+    ew.ctx = cli.ctx;
+    ew.output = args.output;
+    if (args.output && (stages & HL_STAGE_COVERAGE)) {
+        /* the output file is begun now so that the access tables can be
+           written while the coverage stage runs */
+        if ((rc = hl_out_begin(cli.ctx, args.output, args.force, &ew.of))) goto fail;
+        ao.on_access_tables = early_start;
+        ao.user = &ew;
+    }
+    rc = hl_analysis_run(cli.ctx, plan, &ao, &an);
+    early_join(&ew);
+    if (rc) goto fail;
     summary = hl_analysis_summary(cli.ctx, an);
-    if (args.output && (rc = write_output(cli.ctx, an, plan, &args))) goto fail;
+    if (args.output && (rc = write_output(cli.ctx, an, plan, &args, &ew))) goto fail;
     if (!strcmp(cmd, "run") && !args.no_qgs) {
         char *qgs = NULL;
         size_t len = strlen(args.output);
@@ -236,6 +321,7 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
         }
     }
     hl_free(summary);
+    early_free(&ew);
     hl_analysis_destroy(an);
     hl_plan_destroy(plan);
     hl_cli_finish(&cli);
@@ -243,6 +329,7 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
 fail:
     ret = hl_cli_fail(&cli, rc);
     hl_free(summary);
+    early_free(&ew);
     hl_analysis_destroy(an);
     hl_plan_destroy(plan);
     hl_cli_finish(&cli);

@@ -23,9 +23,19 @@ enum {
     HL_STAGE_ALL = 15
 };
 
+/* Called once the access stage has finished, before the coverage stage,
+ * with the result tables so far (they are final: later stages only add
+ * tables after them) and the working CRS.  The tables stay valid until
+ * hl_analysis_destroy; the array itself only during the call.  A caller
+ * may write them out meanwhile, from another thread (tables are read-only
+ * from then on). */
+typedef void (*hl_tables_ready_fn)(void *user, hl_table *const *tables, size_t n_tables, const char *crs);
+
 typedef struct hl_analysis_opts {
     unsigned stages;        /* HL_STAGE_* bits; later stages pull in earlier ones */
     const char *layers_dir; /* layer specifications, NULL = default */
+    hl_tables_ready_fn on_access_tables; /* NULL: none */
+    void *user;                          /* for on_access_tables */
 } hl_analysis_opts;
 
 void hl_analysis_opts_init(hl_analysis_opts *o);

@@ -51,6 +51,10 @@ const unsigned char *hl_table_wkb(const hl_table *t, size_t row, size_t *size);
  * exist), in the CRS `crs` ("EPSG:4546" or WKT).  Each table is written in
  * one transaction.  Errors: HL_E_IO, HL_E_DEP. */
 hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n);
+/* hl_io_write_gpkg into an existing GeoPackage written by it: the tables
+ * become further layers after the ones already there.  Writing tables in two
+ * calls gives the same layers as one call (not the same bytes). */
+hl_status hl_io_append_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n);
 /* Write one table as CSV (UTF-8, header row, no geometry) at `path`. */
 hl_status hl_io_write_csv(hl_ctx *ctx, const char *path, const hl_table *t);
 

@@ -95,6 +95,8 @@ hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_op
     if (st & HL_STAGE_ACCESS) {
         hl_progress(ctx, "stage access", 0, 0);
         if ((rc = hl__stage_access(a))) goto done;
+        if (opts->on_access_tables && (st & HL_STAGE_COVERAGE))
+            opts->on_access_tables(opts->user, a->tables, a->n_tables, hl_study_crs(a->study));
     }
     if (st & HL_STAGE_COVERAGE) {
         hl_progress(ctx, "stage coverage", 0, 0);

@@ -87,7 +87,10 @@ static hl_status write_layer(hl_ctx *ctx, GDALDatasetH ds, OGRSpatialReferenceH 
     return HL_OK;
 }
 
-hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n) {
+/* Create (append false) or open for update (append true) the GeoPackage at
+ * path and write the tables as new layers, in order. */
+static hl_status write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n,
+                            bool append) {
     GDALDriverH drv;
     GDALDatasetH ds;
     OGRSpatialReferenceH srs = NULL;
@@ -100,9 +103,14 @@ hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_ta
     CPLErrorReset();
     /* the temporary name does not end in .gpkg: GDAL's warning about it is noise */
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (append) {
+        const char *const drivers[] = {"GPKG", NULL};
+        ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
+    } else {
+        ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    }
     CPLPopErrorHandler();
-    if (!ds) return hl_error(ctx, HL_E_IO, "cannot create %s: %s", path, CPLGetLastErrorMsg());
+    if (!ds) return hl_error(ctx, HL_E_IO, "cannot %s %s: %s", append ? "reopen" : "create", path, CPLGetLastErrorMsg());
     if (crs && crs[0]) {
         srs = OSRNewSpatialReference(NULL);
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
@@ -122,6 +130,14 @@ done:
     if (!rc && CPLGetLastErrorType() >= CE_Failure)
         rc = hl_error(ctx, HL_E_IO, "%s: closing the GeoPackage failed (disk full?): %s", path, CPLGetLastErrorMsg());
     return rc;
+}
+
+hl_status hl_io_write_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n) {
+    return write_gpkg(ctx, path, crs, tables, n, false);
+}
+
+hl_status hl_io_append_gpkg(hl_ctx *ctx, const char *path, const char *crs, hl_table *const *tables, size_t n) {
+    return write_gpkg(ctx, path, crs, tables, n, true);
 }
 
 hl_status hl_io_write_csv(hl_ctx *ctx, const char *path, const hl_table *t) {
