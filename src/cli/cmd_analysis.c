@@ -136,8 +136,22 @@ static void *early_main(void *arg) {
     return NULL;
 }
 
+/* Wait for the writer (if any). */
+static void early_join(early_write *ew) {
+    if (ew->started) pthread_join(ew->thread, NULL);
+    ew->started = false;
+}
+
 static void early_start(void *user, hl_table *const *tables, size_t n, const char *crs) {
     early_write *ew = user;
+    if (!tables) {
+        /* the analysis failed and is about to destroy the tables: stop the
+           writer at its next check and wait for it */
+        if (ew->started) hl_ctx_interrupt(ew->wctx);
+        early_join(ew);
+        ew->n_tables = 0;
+        return;
+    }
     if (!ew->of || ew->started || !n) return;
     ew->tables = malloc(n * sizeof *ew->tables);
     ew->crs = strdup(crs ? crs : "");
@@ -149,12 +163,6 @@ static void early_start(void *user, hl_table *const *tables, size_t n, const cha
         ew->started = pthread_create(&ew->thread, NULL, early_main, ew) == 0;
     }
     if (!ew->started) ew->n_tables = 0; /* everything is written afterwards */
-}
-
-/* Wait for the writer (if any). */
-static void early_join(early_write *ew) {
-    if (ew->started) pthread_join(ew->thread, NULL);
-    ew->started = false;
 }
 
 static void early_free(early_write *ew) {
@@ -264,6 +272,8 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
         ao.user = &ew;
     }
     rc = hl_analysis_run(cli.ctx, plan, &ao, &an);
+    /* a failed or interrupted analysis stops the writer at its next check */
+    if (rc && ew.started) hl_ctx_interrupt(ew.wctx);
     early_join(&ew);
     if (rc) goto fail;
     summary = hl_analysis_summary(cli.ctx, an);

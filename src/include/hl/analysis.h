@@ -28,7 +28,9 @@ enum {
  * tables after them) and the working CRS.  The tables stay valid until
  * hl_analysis_destroy; the array itself only during the call.  A caller
  * may write them out meanwhile, from another thread (tables are read-only
- * from then on). */
+ * from then on).  If a later stage fails, hl_analysis_run calls it again
+ * with tables NULL and n_tables 0 before it destroys them: the callee must
+ * have stopped using them when it returns. */
 typedef void (*hl_tables_ready_fn)(void *user, hl_table *const *tables, size_t n_tables, const char *crs);
 
 typedef struct hl_analysis_opts {

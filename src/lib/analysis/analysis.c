@@ -68,6 +68,7 @@ hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_op
     hl_analysis_opts def;
     hl_status rc;
     unsigned st;
+    bool handed = false;
     *out = NULL;
     if (!opts) {
         hl_analysis_opts_init(&def);
@@ -95,8 +96,10 @@ hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_op
     if (st & HL_STAGE_ACCESS) {
         hl_progress(ctx, "stage access", 0, 0);
         if ((rc = hl__stage_access(a))) goto done;
-        if (opts->on_access_tables && (st & HL_STAGE_COVERAGE))
+        if (opts->on_access_tables && (st & HL_STAGE_COVERAGE)) {
             opts->on_access_tables(opts->user, a->tables, a->n_tables, hl_study_crs(a->study));
+            handed = true;
+        }
     }
     if (st & HL_STAGE_COVERAGE) {
         hl_progress(ctx, "stage coverage", 0, 0);
@@ -106,6 +109,8 @@ hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_op
     rc = qa_table(a);
 done:
     if (rc) {
+        /* the tables handed out are about to go: the caller stops using them */
+        if (handed) opts->on_access_tables(opts->user, NULL, 0, NULL);
         hl_analysis_destroy(a);
         return rc;
     }

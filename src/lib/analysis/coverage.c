@@ -373,16 +373,16 @@ hl_status hl__stage_coverage(hl_analysis *a) {
     if ((rc = setup_villages(&c)) || (rc = setup_townships(&c)) || (rc = register_all(&c)))
         goto done;
     hl_progress(c.ctx, "coverage", 0, 5);
-    if ((rc = hl__cov_graph(&c)))
+    if ((rc = hl__cov_graph(&c)) || (rc = hl_check_interrupt(c.ctx)))
         goto done;
     hl_progress(c.ctx, "coverage", 1, 5);
-    if ((rc = hl__cov_roads(&c)))
+    if ((rc = hl__cov_roads(&c)) || (rc = hl_check_interrupt(c.ctx)))
         goto done;
     hl_progress(c.ctx, "coverage", 2, 5);
-    if ((rc = hl__cov_indicators(&c)))
+    if ((rc = hl__cov_indicators(&c)) || (rc = hl_check_interrupt(c.ctx)))
         goto done;
     hl_progress(c.ctx, "coverage", 3, 5);
-    if ((rc = hl__cov_overlay(&c)))
+    if ((rc = hl__cov_overlay(&c)) || (rc = hl_check_interrupt(c.ctx)))
         goto done;
     hl_progress(c.ctx, "coverage", 4, 5);
     rc = hl__cov_tables(&c);

@@ -357,6 +357,8 @@ static hl_status reach_set(cov *c, cov_graph *g, size_t set, size_t n_fac, doubl
     for (size_t f = 0; f < n_fac && !rc; f++) {
         pairs->start[f] = pairs->n;
         rc = reach_one(c, g, set, f, cutoff_s, pairs);
+        if (!rc && (f & 0xFF) == 0xFF)
+            rc = hl_check_interrupt(c->ctx);
     }
     pairs->start[n_fac] = pairs->n;
     return rc;
@@ -421,6 +423,8 @@ static hl_status primary_care(cov *c, cov_graph *g) {
             cap[j] = supply_of(c->acc->kinds[k].fac, f);
             pairs.start[j] = pairs.n;
             rc = reach_one(c, g, 1 + k, f, catch_s, &pairs);
+            if (!rc && (j & 0xFF) == 0xFF)
+                rc = hl_check_interrupt(c->ctx);
         }
     }
     pairs.start[nf] = pairs.n;

@@ -372,6 +372,8 @@ static hl_status villages(cov *c, ov *o, double *row) {
             rc = stats(o, g, unit + start[v], start[v + 1] - start[v], hl_layer_id(V, v, buf, sizeof buf), row);
         for (size_t j = 0; j < c->n_ov && !rc; j++)
             hl_table_set_real(t, r, cols[j], row[j]);
+        if (!rc && (v & 0xFF) == 0xFF)
+            rc = hl_check_interrupt(c->ctx); /* a province has 21,895 villages */
     }
     if (!rc) {
         rc = hl__analysis_add_table(c->a, t);
@@ -415,9 +417,12 @@ hl_status hl__cov_overlay(cov *c) {
     }
     if ((rc = group_origins(c, c->acc->origins.township, nt, &start, &unit)))
         goto done;
-    for (size_t t = 0; t < nt && !rc; t++)
+    for (size_t t = 0; t < nt && !rc; t++) {
         rc = stats(&o, hl__layer_geom(c->s->townships, t), unit + start[t], start[t + 1] - start[t], NULL,
                    &c->ov_town[t * c->n_ov]);
+        if (!rc && (t & 0x3F) == 0x3F)
+            rc = hl_check_interrupt(c->ctx);
+    }
     for (size_t i = 0; i < n; i++)
         all[i] = i;
     if (!rc)

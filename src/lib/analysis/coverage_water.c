@@ -227,6 +227,8 @@ hl_status hl__cov_water(cov *c) {
             }
             ind->value[i] = d;
             ind->meets[i] = hl__cov_eligible(c, ids[k], COV_ORIGIN, i) ? (signed char)ok : COV_NULL;
+            if ((i & 0xFFF) == 0xFFF && (rc = hl_check_interrupt(c->ctx)))
+                goto done;
         }
     }
     if (has_attr)
@@ -263,6 +265,8 @@ hl_status hl__cov_polygons(cov *c) {
         for (size_t v = 0; v < nv && !rc; v++) {
             double sh;
             bool pt_in;
+            if ((v & 0xFF) == 0xFF && (rc = hl_check_interrupt(c->ctx)))
+                break;
             if ((rc = area_share(c, ix, hl__layer_geom(V, v), &sh)))
                 break;
             pt_in = c->vill_has_xy[v] && hl_boxindex_covers(ix, c->vill_xy[2 * v], c->vill_xy[2 * v + 1]);

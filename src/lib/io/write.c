@@ -75,7 +75,7 @@ static hl_status write_layer(hl_ctx *ctx, GDALDatasetH ds, OGRSpatialReferenceH 
             rc = hl_error(ctx, HL_E_IO, "%s: cannot write a feature of %s (disk full?): %s", path, hl_table_name(t),
                           CPLGetLastErrorMsg());
         OGR_F_Destroy(f);
-        if (!rc && (r & 0xFFF) == 0) rc = hl_check_interrupt(ctx);
+        if (!rc && (r & 0xFF) == 0) rc = hl_check_interrupt(ctx);
     }
     if (rc) {
         if (in_tx) GDALDatasetRollbackTransaction(ds);
