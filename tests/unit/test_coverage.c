@@ -493,11 +493,70 @@ static void test_missing_layer(void **state) {
     run_free(&r);
 }
 
+/* The access-tables hand-over (hl_analysis_opts.on_access_tables): called
+ * once after the access stage with its tables (service areas among them),
+ * and, when a later stage fails, once more with NULL before the tables are
+ * destroyed, so that a writer reading them can stop first. */
+typedef struct handover {
+    hl_ctx *ctx;
+    int calls, null_calls;
+    size_t n;
+    bool has_service_areas;
+    bool interrupt; /* fail the coverage stage by interrupting */
+} handover;
+
+static void on_tables(void *user, hl_table *const *tables, size_t n, const char *crs) {
+    handover *h = user;
+    h->calls++;
+    if (!tables) {
+        h->null_calls++;
+        assert_int_equal(n, 0);
+        return;
+    }
+    assert_non_null(crs);
+    h->n = n;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(hl_table_name(tables[i]), "service_areas")) h->has_service_areas = true;
+    if (h->interrupt) hl_ctx_interrupt(h->ctx);
+}
+
+static void test_access_handover(void **state) {
+    (void)state;
+    for (int fail = 0; fail < 2; fail++) {
+        hl_ctx *ctx = hl_ctx_create();
+        hl_plan *plan = NULL;
+        hl_analysis *a = NULL;
+        hl_analysis_opts o;
+        handover h = {ctx, 0, 0, 0, false, fail == 1};
+        assert_int_equal(hl_plan_load(ctx, DATA "plan.yaml", &plan), HL_OK);
+        hl_analysis_opts_init(&o);
+        o.on_access_tables = on_tables;
+        o.user = &h;
+        if (!fail) {
+            assert_int_equal(hl_analysis_run(ctx, plan, &o, &a), HL_OK);
+            assert_int_equal(h.calls, 1);
+            assert_int_equal(h.null_calls, 0);
+            assert_true(h.n > 0 && h.n < hl_analysis_table_count(a));
+            /* the handed tables are the first ones of the result, in order */
+            assert_string_equal(hl_table_name(hl_analysis_table(a, h.n - 1)), "service_area_roads");
+        } else {
+            assert_int_equal(hl_analysis_run(ctx, plan, &o, &a), HL_E_INTERRUPTED);
+            assert_null(a);
+            assert_int_equal(h.calls, 2);
+            assert_int_equal(h.null_calls, 1);
+        }
+        assert_true(h.has_service_areas);
+        hl_analysis_destroy(a);
+        hl_plan_destroy(plan);
+        hl_ctx_destroy(ctx);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_village_indicators), cmocka_unit_test(test_rollups), cmocka_unit_test(test_totals),
         cmocka_unit_test(test_threshold_change),   cmocka_unit_test(test_gaps),    cmocka_unit_test(test_overlay),
-        cmocka_unit_test(test_missing_layer),
+        cmocka_unit_test(test_missing_layer),      cmocka_unit_test(test_access_handover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
