@@ -174,9 +174,9 @@ static void early_free(early_write *ew) {
     memset(ew, 0, sizeof *ew);
 }
 
-/* Write the analysis tables to `path` atomically, then finalise it.  With
- * ew->of begun, the file is that one, and its first ew->n_tables tables are
- * written already (or being written) by the early writer. */
+/* Write the analysis tables into the begun output ew->of, then finalise
+ * and commit it.  Its first ew->n_tables tables are written already (or
+ * being written) by the early writer. */
 static hl_status write_output(hl_ctx *ctx, hl_analysis *an, const hl_plan *plan, const analysis_args *args,
                               early_write *ew) {
     hl_out_file *of = ew->of;
@@ -185,8 +185,7 @@ static hl_status write_output(hl_ctx *ctx, hl_analysis *an, const hl_plan *plan,
     hl_table **tables = NULL;
     char *thr = NULL;
     hl_out_meta meta;
-    ew->of = NULL; /* ours now */
-    if (!of && (rc = hl_out_begin(ctx, args->output, args->force, &of))) return rc;
+    ew->of = NULL; /* ours now (begun by run_command before the analysis) */
     early_join(ew);
     if (ew->n_tables) {
         if (ew->rc) {
@@ -254,20 +253,18 @@ static int run_command(const char *cmd, unsigned stages, int argc, char **argv) 
     if (!hl_cli_start(&cli, cmd)) return 9;
     cli.quiet = args.quiet;
     cli.progress_json = args.progress_json;
-    if ((rc = refuse_existing(cli.ctx, args.output, "output", args.force)) ||
-        (rc = refuse_existing(cli.ctx, args.report, "report", args.force)))
-        goto fail;
+    if ((rc = refuse_existing(cli.ctx, args.report, "report", args.force))) goto fail;
+    /* the output is begun (and refused if it exists) before the analysis,
+       not after a province-sized run; run/coverage write the access tables
+       into it while the coverage stage runs */
+    if (args.output && (rc = hl_out_begin(cli.ctx, args.output, args.force, &ew.of))) goto fail;
     if ((rc = hl_plan_load(cli.ctx, args.plan, &plan))) goto fail;
     hl_analysis_opts_init(&ao);
     ao.stages = stages;
     ao.layers_dir = args.layers_dir;
-    memset(&ew, 0, sizeof ew);
     ew.ctx = cli.ctx;
     ew.output = args.output;
-    if (args.output && (stages & HL_STAGE_COVERAGE)) {
-        /* the output file is begun now so that the access tables can be
-           written while the coverage stage runs */
-        if ((rc = hl_out_begin(cli.ctx, args.output, args.force, &ew.of))) goto fail;
+    if (ew.of && (stages & HL_STAGE_COVERAGE)) {
         ao.on_access_tables = early_start;
         ao.user = &ew;
     }

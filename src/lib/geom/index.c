@@ -98,6 +98,15 @@ struct hl_nearindex {
     size_t n;
 };
 
+/* Free a per-feature cache of prepared geometries (n entries, NULL ones
+ * skipped). */
+static void free_prepared(GEOSContextHandle_t h, const GEOSPreparedGeometry **prep, size_t n) {
+    if (!prep) return;
+    for (size_t i = 0; i < n; i++)
+        if (prep[i]) GEOSPreparedGeom_destroy_r(h, prep[i]);
+    hl_free(prep);
+}
+
 /* The prepared geometry of feature i, made on first use; NULL if it
  * cannot be (callers fall back to the plain geometry). */
 static const GEOSPreparedGeometry *prepared(GEOSContextHandle_t h, const hl_layer *layer,
@@ -140,10 +149,7 @@ void hl_nearindex_destroy(hl_nearindex *ix) {
     if (!ix) return;
     h = hl__geos(ix->ctx);
     if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
-    if (ix->prep)
-        for (size_t i = 0; i < ix->n; i++)
-            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
-    hl_free(ix->prep);
+    free_prepared(h, ix->prep, ix->n);
     hl_free(ix);
 }
 
@@ -257,10 +263,7 @@ void hl_boxindex_destroy(hl_boxindex *ix) {
     if (!ix) return;
     h = hl__geos(ix->ctx);
     if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
-    if (ix->prep)
-        for (size_t i = 0; i < ix->n; i++)
-            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
-    hl_free(ix->prep);
+    free_prepared(h, ix->prep, ix->n);
     hl_free(ix->hits);
     hl_free(ix);
 }

@@ -99,11 +99,6 @@ done:
     return rc;
 }
 
-static int cmp_edge(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Append to *edges every edge in internal node v's row (slots, then the
  * overflow run). */
 static hl_status row_edges(hl_ctx *ctx, const hl__arc *slots, const hl__arc *more, uint32_t v,
@@ -161,7 +156,7 @@ hl_status hl_route_isochrone_reached(hl_ctx *ctx, const hl_graph *g, const doubl
         if (!(rc = hl_grow(ctx, (void **)&edges, &ecap, ne + 1, sizeof *edges)))
             edges[ne++] = g->loop_edge[i];
     if (rc) goto done;
-    if (ne > 1) qsort(edges, ne, sizeof *edges, cmp_edge);
+    if (ne > 1) qsort(edges, ne, sizeof *edges, hl__cmp_u32);
     for (i = 0, m = 0; i < ne; i++)
         if (m == 0 || edges[i] != edges[m - 1]) edges[m++] = edges[i];
     ne = m;

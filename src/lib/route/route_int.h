@@ -113,6 +113,12 @@ struct hl_route_ws {
     uint32_t *k_count;
 };
 
+/* qsort comparator of uint32_t values (node or edge indices). */
+static inline int hl__cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Label order of route.h: is (t1, s1, l1) better than (t2, s2, l2)? */
 static inline bool hl__label_better(double t1, uint32_t s1, double l1, double t2, uint32_t s2,
                                     double l2) {

@@ -415,6 +415,44 @@ static hl_status check_search_args(hl_ctx *ctx, const char *fn, const hl_graph *
 
 /* ---- public multi-source search --------------------------------------- */
 
+/* The prologue every public search shares: the options (defaults for
+ * NULL) into *o, then the argument checks. */
+static hl_status search_opts(hl_ctx *ctx, const char *fn, const hl_graph *g, const hl_route_ws *ws,
+                             size_t n_sources, const uint32_t *source_node,
+                             const double *source_time_s, const double *source_len_m,
+                             const hl_route_opts *opts, hl_route_opts *o) {
+    if (opts)
+        *o = *opts;
+    else
+        hl_route_opts_init(o);
+    return check_search_args(ctx, fn, g, ws, n_sources, source_node, source_time_s, source_len_m, o);
+}
+
+/* *ws itself, or a temporary workspace in *tmp (the caller destroys it). */
+static hl_status search_ws(hl_ctx *ctx, const hl_graph *g, hl_route_ws **ws, hl_route_ws **tmp) {
+    hl_status rc;
+    if (*ws) return HL_OK;
+    if ((rc = hl_route_ws_create(ctx, g, tmp))) return rc;
+    *ws = *tmp;
+    return HL_OK;
+}
+
+/* Seed the sources and run the one-label search (stopping at the marked
+ * targets, if any).  On interruption the workspace is reset and the
+ * status carries the message; on success the caller reads the labels and
+ * resets. */
+static hl_status seed_and_run(hl_ctx *ctx, hl_route_ws *ws, const hl_graph *g, size_t n_sources,
+                              const uint32_t *source_node, const double *source_time_s,
+                              const double *source_len_m, const hl_route_opts *o,
+                              const uint8_t *target_mark, size_t n_targets) {
+    for (size_t i = 0; i < n_sources; i++)
+        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
+                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o->cutoff_s);
+    if (hl__search_run(ws, g, o->dir, o->cutoff_s, target_mark, n_targets, ctx) == HL_OK) return HL_OK;
+    hl__search_reset(ws);
+    return hl_check_interrupt(ctx);
+}
+
 hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
                           const uint32_t *source_node, const double *source_time_s,
                           const double *source_len_m, const hl_route_opts *opts, double *time_s,
@@ -424,28 +462,13 @@ hl_status hl_route_search(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_
     hl_route_ws *tmp = NULL;
     size_t i, n;
 
-    if (opts)
-        o = *opts;
-    else
-        hl_route_opts_init(&o);
-    rc = check_search_args(ctx, "hl_route_search", g, ws, n_sources, source_node, source_time_s,
-                           source_len_m, &o);
-    if (rc) goto done;
-    if (!ws) {
-        rc = hl_route_ws_create(ctx, g, &tmp);
-        if (rc) goto done;
-        ws = tmp;
-    }
-    n = g->n_nodes;
-    for (i = 0; i < n_sources; i++)
-        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
-                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
-    rc = hl__search_run(ws, g, o.dir, o.cutoff_s, NULL, 0, ctx);
-    if (rc) {
-        hl__search_reset(ws);
-        rc = hl_check_interrupt(ctx);
+    if ((rc = search_opts(ctx, "hl_route_search", g, ws, n_sources, source_node, source_time_s,
+                          source_len_m, opts, &o)) ||
+        (rc = search_ws(ctx, g, &ws, &tmp)) ||
+        (rc = seed_and_run(ctx, ws, g, n_sources, source_node, source_time_s, source_len_m, &o, NULL,
+                           0)))
         goto done;
-    }
+    n = g->n_nodes;
     for (i = 0; i < n; i++) {
         const hl__label *lb = &ws->lab[g->new_of[i]];
         if (time_s) time_s[i] = lb->t;
@@ -459,11 +482,6 @@ done:
     return rc;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, size_t n_sources,
                                   const uint32_t *source_node, const double *source_time_s,
                                   const double *source_len_m, const hl_route_opts *opts,
@@ -475,35 +493,21 @@ hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
     size_t i, n = 0;
 
     if (n_reached) *n_reached = 0;
-    if (opts)
-        o = *opts;
-    else
-        hl_route_opts_init(&o);
-    rc = check_search_args(ctx, "hl_route_search_reached", g, ws, n_sources, source_node,
-                           source_time_s, source_len_m, &o);
-    if (rc) goto done;
+    if ((rc = search_opts(ctx, "hl_route_search_reached", g, ws, n_sources, source_node,
+                          source_time_s, source_len_m, opts, &o)))
+        goto done;
     if (!n_reached || !reached_node) {
         rc = hl_error(ctx, HL_E_ARG, "hl_route_search_reached: n_reached or reached_node is NULL");
         goto done;
     }
-    if (!ws) {
-        rc = hl_route_ws_create(ctx, g, &tmp);
-        if (rc) goto done;
-        ws = tmp;
-    }
-    for (i = 0; i < n_sources; i++)
-        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
-                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
-    rc = hl__search_run(ws, g, o.dir, o.cutoff_s, NULL, 0, ctx);
-    if (rc) {
-        hl__search_reset(ws);
-        rc = hl_check_interrupt(ctx);
+    if ((rc = search_ws(ctx, g, &ws, &tmp)) ||
+        (rc = seed_and_run(ctx, ws, g, n_sources, source_node, source_time_s, source_len_m, &o, NULL,
+                           0)))
         goto done;
-    }
     /* every touched node holds a label within the cutoff, and is touched
        once */
     for (i = 0; i < ws->n_touched; i++) reached_node[n++] = g->old_of[ws->touched[i]];
-    qsort(reached_node, n, sizeof *reached_node, cmp_u32);
+    qsort(reached_node, n, sizeof *reached_node, hl__cmp_u32);
     for (i = 0; i < n; i++) {
         const hl__label *lb = &ws->lab[g->new_of[reached_node[i]]];
         if (reached_time_s) reached_time_s[i] = lb->t;
@@ -526,13 +530,9 @@ hl_status hl_route_search_targets(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
     hl_route_ws *tmp = NULL;
     size_t i, n_distinct = 0;
 
-    if (opts)
-        o = *opts;
-    else
-        hl_route_opts_init(&o);
-    rc = check_search_args(ctx, "hl_route_search_targets", g, ws, n_sources, source_node,
-                           source_time_s, source_len_m, &o);
-    if (rc) goto done;
+    if ((rc = search_opts(ctx, "hl_route_search_targets", g, ws, n_sources, source_node,
+                          source_time_s, source_len_m, opts, &o)))
+        goto done;
     if (n_targets > 0 && (!target_node || !time_s)) {
         rc = hl_error(ctx, HL_E_ARG, "hl_route_search_targets: target_node or time_s is NULL");
         goto done;
@@ -543,20 +543,14 @@ hl_status hl_route_search_targets(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
                           i, target_node[i], g->n_nodes);
             goto done;
         }
-    if (!ws) {
-        rc = hl_route_ws_create(ctx, g, &tmp);
-        if (rc) goto done;
-        ws = tmp;
-    }
+    if ((rc = search_ws(ctx, g, &ws, &tmp))) goto done;
     for (i = 0; i < n_targets; i++) {
         uint32_t v = g->new_of[target_node[i]];
         if (!ws->tmark[v]) n_distinct++;
         ws->tmark[v] = 1;
     }
-    for (i = 0; i < n_sources; i++)
-        hl__search_seed(ws, g, g->new_of[source_node[i]], source_time_s ? source_time_s[i] : 0.0,
-                        (uint32_t)i, source_len_m ? source_len_m[i] : 0.0, o.cutoff_s);
-    rc = hl__search_run(ws, g, o.dir, o.cutoff_s, ws->tmark, n_distinct, ctx);
+    rc = seed_and_run(ctx, ws, g, n_sources, source_node, source_time_s, source_len_m, &o, ws->tmark,
+                      n_distinct);
     for (i = 0; i < n_targets; i++) {
         const hl__label *lb = &ws->lab[g->new_of[target_node[i]]];
         if (!rc) {
@@ -565,8 +559,7 @@ hl_status hl_route_search_targets(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
         }
         ws->tmark[g->new_of[target_node[i]]] = 0;
     }
-    hl__search_reset(ws);
-    if (rc) rc = hl_check_interrupt(ctx);
+    if (!rc) hl__search_reset(ws);
 done:
     hl_route_ws_destroy(tmp);
     return rc;
@@ -756,13 +749,9 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
     hl_route_ws *tmp = NULL;
     size_t i, j, n;
 
-    if (opts)
-        o = *opts;
-    else
-        hl_route_opts_init(&o);
-    rc = check_search_args(ctx, "hl_route_k_nearest", g, ws, n_sources, source_node, source_time_s,
-                           source_len_m, &o);
-    if (rc) goto done;
+    if ((rc = search_opts(ctx, "hl_route_k_nearest", g, ws, n_sources, source_node, source_time_s,
+                          source_len_m, opts, &o)))
+        goto done;
     n = g->n_nodes;
     if (k == 0 || (n > 0 && k >= HL_ROUTE_NONE / n)) {
         rc = hl_error(ctx, HL_E_ARG, "hl_route_k_nearest: k = %zu is out of range for %zu nodes", k,
@@ -773,13 +762,7 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
         rc = hl_error(ctx, HL_E_ARG, "hl_route_k_nearest: time_s is NULL");
         goto done;
     }
-    if (!ws) {
-        rc = hl_route_ws_create(ctx, g, &tmp);
-        if (rc) goto done;
-        ws = tmp;
-    }
-    rc = ws_reserve_k(ctx, ws, k);
-    if (rc) goto done;
+    if ((rc = search_ws(ctx, g, &ws, &tmp)) || (rc = ws_reserve_k(ctx, ws, k))) goto done;
     ws->old_of = g->old_of;
     ws->heap_k = k;
     for (i = 0; i < n_sources; i++)
