@@ -335,8 +335,8 @@ static hl_status own_seat_times(access_ctx *ac) {
     hl_route_ws *ws = NULL;
     /* the placed origins of every township: township t has origins
        orig[start[t] .. start[t+1]-1] (ascending), at nodes node[] */
-    size_t *start = NULL;
-    uint32_t *orig = NULL, *node = NULL;
+    size_t *start = NULL, *orig = NULL, *key = NULL;
+    uint32_t *node = NULL;
     double *time = NULL, *len = NULL;
     hl_route_opts ro;
     hl_status rc = HL_OK;
@@ -348,29 +348,20 @@ static hl_status own_seat_times(access_ctx *ac) {
     for (size_t k = 0; k < acc->n_kinds; k++)
         if (&acc->kinds[k] == seats) seat_set = 1 + k;
     if ((rc = hl_route_ws_create(ctx, ac->g, &ws))) return rc;
-    start = hl_calloc(ctx, nt + 2, sizeof *start);
-    orig = hl_malloc(ctx, (n ? n : 1) * sizeof *orig);
+    key = hl_malloc(ctx, (n ? n : 1) * sizeof *key);
     node = hl_malloc(ctx, (n ? n : 1) * sizeof *node);
     time = hl_malloc(ctx, (n ? n : 1) * sizeof *time);
     len = hl_malloc(ctx, (n ? n : 1) * sizeof *len);
-    if (!start || !orig || !node || !time || !len) {
+    if (!key || !node || !time || !len) {
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         uint32_t on;
-        if (acc->origins.township[i] < nt && hl_routable_point(ac->rt, 0, i, &on, NULL))
-            start[acc->origins.township[i] + 2]++;
+        key[i] = hl_routable_point(ac->rt, 0, i, &on, NULL) ? acc->origins.township[i] : SIZE_MAX;
     }
-    for (size_t t = 0; t < nt; t++) start[t + 2] += start[t + 1];
-    for (size_t i = 0; i < n; i++) {
-        uint32_t on;
-        size_t t = acc->origins.township[i];
-        if (t < nt && hl_routable_point(ac->rt, 0, i, &on, NULL)) {
-            orig[start[t + 1]] = (uint32_t)i;
-            node[start[t + 1]++] = on;
-        }
-    }
+    if ((rc = hl__group_index(ctx, n, key, nt, &start, &orig))) goto done;
+    for (size_t q = 0; q < start[nt]; q++) hl_routable_point(ac->rt, 0, orig[q], &node[q], NULL);
     hl_route_opts_init(&ro);
     ro.dir = HL_ROUTE_BACKWARD;
     ro.cutoff_s = 4 * 3600.0; /* beyond four hours a seat is not 'reached' for this purpose */
@@ -398,6 +389,7 @@ static hl_status own_seat_times(access_ctx *ac) {
     }
 done:
     hl_route_ws_destroy(ws);
+    hl_free(key);
     hl_free(start);
     hl_free(orig);
     hl_free(node);

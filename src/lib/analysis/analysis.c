@@ -63,6 +63,27 @@ fail:
     return rc;
 }
 
+hl_status hl__group_index(hl_ctx *ctx, size_t n, const size_t *key, size_t n_groups, size_t **start,
+                          size_t **member) {
+    size_t *st = hl_calloc(ctx, n_groups + 2, sizeof *st);
+    size_t *m = hl_malloc(ctx, (n ? n : 1) * sizeof *m);
+    *start = *member = NULL;
+    if (!st || !m) {
+        hl_free(st);
+        hl_free(m);
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < n_groups) st[key[i] + 2]++;
+    for (size_t k = 0; k < n_groups; k++) st[k + 2] += st[k + 1];
+    /* st[k + 1] is the running cursor of group k; it ends at group k's end */
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < n_groups) m[st[key[i] + 1]++] = i;
+    *start = st;
+    *member = m;
+    return HL_OK;
+}
+
 hl_status hl_analysis_run(hl_ctx *ctx, const hl_plan *plan, const hl_analysis_opts *opts, hl_analysis **out) {
     hl_analysis *a;
     hl_analysis_opts def;

@@ -78,6 +78,15 @@ struct hl_analysis {
 
 /* Add a finished table to the outputs (ownership moves, even on failure). */
 hl_status hl__analysis_add_table(hl_analysis *a, hl_table *t_owned);
+
+/* Items 0..n-1 grouped by key[i] (a key >= n_groups, e.g. SIZE_MAX, puts
+ * the item in no group), by counting sort: group k is
+ * (*member)[(*start)[k] .. (*start)[k+1]-1], items ascending, so sums over
+ * a group add in the order a scan of all items would.  On success *start
+ * (n_groups + 1 entries) and *member are new arrays the caller frees with
+ * hl_free; on failure both are NULL and the status is HL_E_NOMEM. */
+hl_status hl__group_index(hl_ctx *ctx, size_t n, const size_t *key, size_t n_groups, size_t **start,
+                          size_t **member);
 const hl_kind_access *hl__access_kind(const hl_access *acc, const char *kind);
 
 hl_status hl__stage_check(hl_analysis *a);

@@ -312,27 +312,6 @@ static void ov_free(ov *o) {
 }
 
 /* village_overlay: one row per administrative village. */
-/* Origins grouped by key[i] < n_groups (counting sort, ascending within a
- * group): group k is unit[start[k] .. start[k+1]-1].  Caller frees both. */
-static hl_status group_origins(cov *c, const size_t *key, size_t n_groups, size_t **start_out, size_t **unit_out) {
-    size_t n = c->acc->origins.n;
-    size_t *start = hl_calloc(c->ctx, n_groups + 2, sizeof *start);
-    size_t *unit = hl_malloc(c->ctx, (n ? n : 1) * sizeof *unit);
-    *start_out = start;
-    *unit_out = unit;
-    if (!start || !unit)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        if (key[i] < n_groups)
-            start[key[i] + 2]++;
-    for (size_t k = 0; k < n_groups; k++)
-        start[k + 2] += start[k + 1];
-    for (size_t i = 0; i < n; i++)
-        if (key[i] < n_groups)
-            unit[start[key[i] + 1]++] = i;
-    return HL_OK;
-}
-
 static hl_status villages(cov *c, ov *o, double *row) {
     const hl_layer *V = c->s->villages;
     size_t nv = hl_layer_count(V), cc, cn, ct, *cols = NULL;
@@ -340,7 +319,7 @@ static hl_status villages(cov *c, ov *o, double *row) {
     hl_table *t = NULL;
     hl_status rc;
     char buf[128];
-    if ((rc = group_origins(c, c->acc->origins.village, nv, &start, &unit)) ||
+    if ((rc = hl__group_index(c->ctx, c->acc->origins.n, c->acc->origins.village, nv, &start, &unit)) ||
         (rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
         goto done;
     cols = hl_malloc(c->ctx, c->n_ov * sizeof *cols);
@@ -415,7 +394,7 @@ hl_status hl__cov_overlay(cov *c) {
         hl_table_destroy(o.clip);
         o.clip = NULL;
     }
-    if ((rc = group_origins(c, c->acc->origins.township, nt, &start, &unit)))
+    if ((rc = hl__group_index(c->ctx, n, c->acc->origins.township, nt, &start, &unit)))
         goto done;
     for (size_t t = 0; t < nt && !rc; t++) {
         rc = stats(&o, hl__layer_geom(c->s->townships, t), unit + start[t], start[t + 1] - start[t], NULL,

@@ -102,34 +102,24 @@ static void roll_ws_free(roll_ws *w) {
 
 static hl_status roll_ws_init(cov *c, roll_ws *w) {
     size_t n = c->n_unit[COV_ORIGIN] + c->n_unit[COV_VILLAGE] + c->n_unit[COV_TOWNSHIP] + 1;
+    size_t *key = NULL;
+    hl_status rc = HL_OK;
     memset(w, 0, sizeof *w);
     w->scratch = hl_malloc(c->ctx, n * sizeof *w->scratch);
-    if (!w->scratch)
+    key = hl_malloc(c->ctx, n * sizeof *key);
+    if (!w->scratch || !key) {
+        hl_free(key);
         return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-    for (int lv = 0; lv < 3; lv++)
-        for (int g = 0; g < 2; g++) {
+    }
+    for (int lv = 0; lv < 3 && !rc; lv++)
+        for (int g = 0; g < 2 && !rc; g++) {
             size_t ng = c->n_unit[g == 0 ? COV_TOWNSHIP : COV_VILLAGE], nu = c->n_unit[lv];
-            size_t *start = hl_calloc(c->ctx, ng + 2, sizeof *start);
-            size_t *unit = hl_malloc(c->ctx, (nu ? nu : 1) * sizeof *unit);
-            w->start[lv][g] = start;
-            w->unit[lv][g] = unit;
-            if (!start || !unit)
-                return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
-            for (size_t u = 0; u < nu; u++) {
-                size_t k = group_of(c, (cov_level)lv, u, g);
-                if (k < ng)
-                    start[k + 2]++;
-            }
-            for (size_t k = 0; k < ng; k++)
-                start[k + 2] += start[k + 1];
-            /* start[k + 1] is the running cursor of group k */
-            for (size_t u = 0; u < nu; u++) {
-                size_t k = group_of(c, (cov_level)lv, u, g);
-                if (k < ng)
-                    unit[start[k + 1]++] = u;
-            }
+            for (size_t u = 0; u < nu; u++)
+                key[u] = group_of(c, (cov_level)lv, u, g);
+            rc = hl__group_index(c->ctx, nu, key, ng, &w->start[lv][g], &w->unit[lv][g]);
         }
-    return HL_OK;
+    hl_free(key);
+    return rc;
 }
 
 /* The units of level lv in an area: *all true for the county (every unit),
