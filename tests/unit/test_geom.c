@@ -80,6 +80,12 @@ static void test_nearindex(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* A deterministic uniform number in [0, 1) (64-bit LCG, top 24 bits). */
+static double rnd01(uint64_t *x) {
+    *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(*x >> 40) / 16777216.0;
+}
+
 /* The box index against a brute-force scan of every feature's envelope:
  * 300 random rectangles and points, 200 random query boxes; the answers
  * must be exactly the brute-force set, in ascending order. */
@@ -95,10 +101,9 @@ static void test_boxindex(void **state) {
     uint64_t x = 99;
     const size_t *hit;
     size_t n;
-#define RND() ((double)((x = x * 6364136223846793005ull + 1442695040888963407ull) >> 40) / 16777216.0)
     assert_int_equal(hl__layer_create(ctx, "things", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
     for (size_t i = 0; i < NF; i++) {
-        double x0 = RND() * 1000, y0 = RND() * 1000, w = i % 3 ? RND() * 50 : 0, hh = i % 3 ? RND() * 50 : 0;
+        double x0 = rnd01(&x) * 1000, y0 = rnd01(&x) * 1000, w = i % 3 ? rnd01(&x) * 50 : 0, hh = i % 3 ? rnd01(&x) * 50 : 0;
         GEOSGeometry *g = i % 3 ? GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + hh)
                                 : GEOSGeom_createPointFromXY_r(h, x0, y0);
         box[i][0] = x0;
@@ -112,10 +117,10 @@ static void test_boxindex(void **state) {
     for (int q = 0; q < 200; q++) {
         double qb[4];
         size_t expect = 0, j = 0;
-        qb[0] = RND() * 1000;
-        qb[1] = RND() * 1000;
-        qb[2] = qb[0] + RND() * 200;
-        qb[3] = qb[1] + RND() * 200;
+        qb[0] = rnd01(&x) * 1000;
+        qb[1] = rnd01(&x) * 1000;
+        qb[2] = qb[0] + rnd01(&x) * 200;
+        qb[3] = qb[1] + rnd01(&x) * 200;
         assert_int_equal(hl_boxindex_query(ix, qb, &hit, &n), HL_OK);
         for (size_t i = 0; i < NF; i++) {
             bool meet = i != 7 && box[i][0] <= qb[2] && qb[0] <= box[i][2] && box[i][1] <= qb[3] && qb[1] <= box[i][3];
@@ -133,7 +138,6 @@ static void test_boxindex(void **state) {
         assert_int_equal(hl_boxindex_query(ix, bad, &hit, &n), HL_OK);
         assert_int_equal(n, 0);
     }
-#undef RND
     hl_boxindex_destroy(ix);
     hl_boxindex_destroy(NULL);
     hl_layer_destroy(L);
@@ -152,10 +156,9 @@ static void test_boxindex_cover(void **state) {
     hl_boxindex *ix = NULL;
     GEOSGeometry *all[60], *coll, *u;
     uint64_t x = 7;
-#define RND() ((double)((x = x * 6364136223846793005ull + 1442695040888963407ull) >> 40) / 16777216.0)
     assert_int_equal(hl__layer_create(ctx, "areas", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
     for (int i = 0; i < 60; i++) {
-        double x0 = RND() * 100, y0 = RND() * 100, w = 5 + RND() * 20;
+        double x0 = rnd01(&x) * 100, y0 = rnd01(&x) * 100, w = 5 + rnd01(&x) * 20;
         all[i] = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w);
         assert_int_equal(hl__layer_append(ctx, L, i, GEOSGeom_clone_r(h, all[i]), v), HL_OK);
     }
@@ -164,7 +167,7 @@ static void test_boxindex_cover(void **state) {
     assert_non_null(u);
     assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
     for (int q = 0; q < 40; q++) {
-        double x0 = RND() * 110 - 5, y0 = RND() * 110 - 5, w = 1 + RND() * 30, got = -1, want = 0;
+        double x0 = rnd01(&x) * 110 - 5, y0 = rnd01(&x) * 110 - 5, w = 1 + rnd01(&x) * 30, got = -1, want = 0;
         GEOSGeometry *P = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.7);
         GEOSGeometry *xg = GEOSIntersection_r(h, P, u), *pt;
         GEOSArea_r(h, xg, &want);
@@ -176,7 +179,6 @@ static void test_boxindex_cover(void **state) {
         GEOSGeom_destroy_r(h, xg);
         GEOSGeom_destroy_r(h, P);
     }
-#undef RND
     hl_boxindex_destroy(ix);
     GEOSGeom_destroy_r(h, u);
     GEOSGeom_destroy_r(h, coll);
