@@ -12,6 +12,7 @@
 #include "analysis/analysis_int.h"
 #include "hl/io.h"
 #include "core/core_int.h"
+#include "geom/geom_int.h"
 #include "layer/layer_int.h"
 
 typedef struct access_ctx {
@@ -534,14 +535,15 @@ done:
 
 /* Service areas: per facility a backward search (who can reach it) cut at
  * each threshold, giving the reached road pieces; and polygons: the cells
- * of a grid (50 m up to 15 min, coarser for larger thresholds: 100 m at 30 min, 200 m at 60) lying wholly within the
- * connector's reach of a reached piece, the reach being the time left at
- * the far end of each quarter of a piece times the access speed (at most
- * the maximum snap distance).  A cell is kept only when its four corners
- * lie within reach of one straight segment, so - that region being convex -
- * the whole cell is reachable: no polygon covers ground the network does
- * not reach within the threshold.  The cells are turned into polygons with
- * GDALPolygonize. */
+ * of a grid (about 256 cells across the area's extent, at least 5 m)
+ * lying wholly within the connector's reach of a reached piece, the reach
+ * being the time left at the far end of each quarter of a piece times the
+ * access speed (at most the maximum snap distance).  A cell is kept only
+ * when its four corners lie within reach of one straight segment, so -
+ * that region being convex - the whole cell is reachable.  The cells lose
+ * one cell all round and their outline (hl_geom_mask_polygons) is
+ * simplified by one cell, so no polygon covers ground the network does not
+ * reach within the threshold. */
 typedef struct sa_seg {
     double x0, y0, x1, y1, r;
     double len, ux, uy; /* length and unit direction (0, 0 when len is 0) */
@@ -612,7 +614,8 @@ static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
     return true;
 }
 
-/* Polygon WKB of the cells wholly within reach of one segment; NULL if none. */
+/* Polygon WKB (hl_malloc'd, the caller frees) of the cells wholly within
+ * reach of one segment, cells at least cell_m wide; NULL if none. */
 static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double cell_m, unsigned char **wkb,
                             size_t *wkb_size) {
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, c = cell_m;
@@ -631,6 +634,10 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double ce
         if (hx > maxx) maxx = hx;
         if (hy > maxy) maxy = hy;
     }
+    /* about 256 cells across the larger side of the reach, in whole
+       multiples of 5 m (at least 5 m): the same relative detail for a
+       village school's 2-min reach and a county hospital's 60-min one */
+    c = fmax(cell_m, 5.0 * ceil(fmax(maxx - minx, maxy - miny) / 256.0 / 5.0));
     /* snap the grid to multiples of the cell size so that results do not
        depend on the order of the pieces */
     for (;;) {
@@ -672,25 +679,34 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double ce
             }
         }
     }
-    rc = hl_io_polygonize_mask(ctx, mask, nx, ny, minx, maxy, c, wkb, wkb_size);
-    hl_free(mask);
-    if (!rc && *wkb) {
-        /* The cell staircase has many vertices.  Simplifying with tolerance c
-           moves the boundary at most c outwards; shrinking the result by c
-           keeps it inside the reachable cells. */
+    {
+        /* One cell less all round, then the outline simplified by one cell:
+           a point within one cell of an eroded cell lies in a reachable
+           cell, and simplifying moves the outline by at most one cell. */
         GEOSContextHandle_t h = hl__geos(ctx);
-        GEOSGeometry *g = GEOSGeomFromWKB_buf_r(h, *wkb, *wkb_size);
-        GEOSGeometry *sg = g ? GEOSSimplify_r(h, g, c) : NULL;
-        GEOSGeometry *bg = sg ? GEOSBuffer_r(h, sg, -c, 2) : NULL;
-        if (bg && !GEOSisEmpty_r(h, bg)) {
+        GEOSGeometry *g = NULL, *sg = NULL;
+        uint8_t *core = hl_malloc(ctx, nx * ny);
+        if (!core || !h) {
+            hl_free(mask);
+            hl_free(core);
+            return hl_error(ctx, HL_E_NOMEM, "out of memory for a %zu x %zu service-area grid", nx, ny);
+        }
+        hl_geom_mask_erode(mask, core, nx, ny);
+        hl_free(mask);
+        rc = hl_geom_mask_polygons(ctx, core, nx, ny, minx, maxy, c, &g);
+        hl_free(core);
+        if (!rc && g) {
+            sg = GEOSSimplify_r(h, g, c);
+            if (!sg) rc = hl_error(ctx, HL_E_GEOM, "cannot simplify a service area");
+        }
+        if (!rc && sg && !GEOSisEmpty_r(h, sg)) {
             size_t n2 = 0;
-            unsigned char *w2 = hl__geom_wkb(ctx, bg, &n2);
-            if (w2) {
-                unsigned char *copy = hl_malloc(ctx, n2);
-                if (copy) {
-                    memcpy(copy, w2, n2);
-                    hl_free(*wkb);
-                    *wkb = copy;
+            unsigned char *w2 = hl__geom_wkb(ctx, sg, &n2);
+            if (!w2) rc = hl_error(ctx, HL_E_GEOM, "cannot encode a service area");
+            else {
+                if (!(*wkb = hl_malloc(ctx, n2))) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+                else {
+                    memcpy(*wkb, w2, n2);
                     *wkb_size = n2;
                 }
                 GEOSFree_r(h, w2);
@@ -698,7 +714,6 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double ce
         }
         if (g) GEOSGeom_destroy_r(h, g);
         if (sg) GEOSGeom_destroy_r(h, sg);
-        if (bg) GEOSGeom_destroy_r(h, bg);
     }
     return rc;
 }
@@ -963,10 +978,7 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
         if (!rc && w->n_segs) {
             unsigned char *wkb = NULL;
             size_t wsz = 0;
-            /* 50 m cells up to 15 min, coarser for larger areas (100 m at
-               30 min, 200 m at 60 min): the detail follows the scale */
-            double cell = 50.0 * fmax(1.0, thr[ti] / 900.0);
-            rc = sa_polygon(ctx, w->segs, w->n_segs, cell, &wkb, &wsz);
+            rc = sa_polygon(ctx, w->segs, w->n_segs, 5.0, &wkb, &wsz);
             w->n_segs = 0;
             if (!rc && wkb) {
                 GEOSGeometry *u = GEOSGeomFromWKB_buf_r(h, wkb, wsz);

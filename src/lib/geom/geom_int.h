@@ -53,6 +53,24 @@ hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, doubl
  * included): the same as the union of the features covering it. */
 bool hl_boxindex_covers(hl_boxindex *ix, double x, double y);
 
+/* Polygons of the cells marked non-zero in `mask` (nx columns by ny rows,
+ * row 0 at the top; cell (i, j) spans x0 + i*cell_m .. x0 + (i+1)*cell_m
+ * and y_top - (j+1)*cell_m .. y_top - j*cell_m): one polygon per
+ * edge-connected (4-connected) group of cells, with its holes, the same
+ * regions GDALPolygonize gives for such a grid.  Rings run along the cell
+ * edges with a vertex only where the boundary turns; shells are
+ * counter-clockwise, holes clockwise.  *out receives a MultiPolygon owned by
+ * the caller (destroy with GEOSGeom_destroy_r on hl__geos(ctx)), or NULL
+ * when no cell is marked.  HL_E_NOMEM / HL_E_GEOM (HL_E_ARG for a grid of
+ * 2^31 cells or more) with a message. */
+hl_status hl_geom_mask_polygons(hl_ctx *ctx, const uint8_t *mask, size_t nx, size_t ny, double x0, double y_top,
+                                double cell_m, GEOSGeometry **out);
+/* One-cell erosion: out[j*nx+i] = 1 where cell (i, j) and its 8 neighbours
+ * are all marked in `in` (cells beyond the grid count as unmarked), else 0.
+ * Any point within one cell size of an eroded cell lies in a cell marked in
+ * `in`.  `in` and `out` must not overlap. */
+void hl_geom_mask_erode(const uint8_t *in, uint8_t *out, size_t nx, size_t ny);
+
 /* WKB (little endian, 2D) of a GEOS geometry; caller frees with GEOSFree_r. */
 unsigned char *hl__geom_wkb(hl_ctx *ctx, const GEOSGeometry *g, size_t *size);
 /* WKB of a point. Caller frees with GEOSFree_r. */

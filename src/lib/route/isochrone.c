@@ -156,7 +156,7 @@ hl_status hl_route_isochrone_reached(hl_ctx *ctx, const hl_graph *g, const doubl
         if (!(rc = hl_grow(ctx, (void **)&edges, &ecap, ne + 1, sizeof *edges)))
             edges[ne++] = g->loop_edge[i];
     if (rc) goto done;
-    if (ne > 1) qsort(edges, ne, sizeof *edges, hl__cmp_u32);
+    if ((rc = hl__sort_u32(ctx, edges, ne))) goto done;
     for (i = 0, m = 0; i < ne; i++)
         if (m == 0 || edges[i] != edges[m - 1]) edges[m++] = edges[i];
     ne = m;

@@ -119,6 +119,11 @@ static inline int hl__cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* Sort n uint32_t values ascending (node or edge indices): an LSD radix
+ * sort on the bytes the largest value uses, qsort below 64 values.  Needs n
+ * values of scratch from ctx; HL_E_NOMEM with a message. */
+hl_status hl__sort_u32(hl_ctx *ctx, uint32_t *a, size_t n);
+
 /* Label order of route.h: is (t1, s1, l1) better than (t2, s2, l2)? */
 static inline bool hl__label_better(double t1, uint32_t s1, double l1, double t2, uint32_t s2,
                                     double l2) {

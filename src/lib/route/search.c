@@ -507,7 +507,10 @@ hl_status hl_route_search_reached(hl_ctx *ctx, const hl_graph *g, hl_route_ws *w
     /* every touched node holds a label within the cutoff, and is touched
        once */
     for (i = 0; i < ws->n_touched; i++) reached_node[n++] = g->old_of[ws->touched[i]];
-    qsort(reached_node, n, sizeof *reached_node, hl__cmp_u32);
+    if ((rc = hl__sort_u32(ctx, reached_node, n))) {
+        hl__search_reset(ws);
+        goto done;
+    }
     for (i = 0; i < n; i++) {
         const hl__label *lb = &ws->lab[g->new_of[reached_node[i]]];
         if (reached_time_s) reached_time_s[i] = lb->t;
@@ -802,4 +805,37 @@ hl_status hl_route_k_nearest(hl_ctx *ctx, const hl_graph *g, hl_route_ws *ws, si
 done:
     hl_route_ws_destroy(tmp);
     return rc;
+}
+
+hl_status hl__sort_u32(hl_ctx *ctx, uint32_t *a, size_t n) {
+    uint32_t max = 0, *tmp, *src = a, *dst;
+    size_t count[256];
+    if (n < 64) {
+        if (n > 1) qsort(a, n, sizeof *a, hl__cmp_u32);
+        return HL_OK;
+    }
+    if (!(tmp = hl_malloc(ctx, n * sizeof *tmp)))
+        return hl_error(ctx, HL_E_NOMEM, "out of memory sorting %zu indices", n);
+    dst = tmp;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] > max) max = a[i];
+    for (unsigned shift = 0; shift < 32 && (max >> shift); shift += 8) {
+        size_t sum = 0;
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++) count[(src[i] >> shift) & 255]++;
+        for (size_t b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 255]++] = src[i];
+        {
+            uint32_t *t = src;
+            src = dst;
+            dst = t;
+        }
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+    hl_free(tmp);
+    return HL_OK;
 }
