@@ -549,6 +549,13 @@ typedef struct sa_seg {
     double len, ux, uy; /* length and unit direction (0, 0 when len is 0) */
 } sa_seg;
 
+/* A segment in grid units (cells; y counts rows downwards from the grid's
+ * top), with the reciprocals the chords need. */
+typedef struct grid_seg {
+    double x0, y0, x1, y1, r, len, ux, uy;
+    double inv_ux, inv_nx; /* 1/ux and 1/(-uy); 0 when the component is 0 */
+} grid_seg;
+
 static bool wants_service_area(const hl_plan *plan, const char *kind) {
     for (size_t i = 0; i < plan->n_service_area_kinds; i++)
         if (!strcmp(plan->service_area_kinds[i], kind)) return true;
@@ -568,7 +575,7 @@ static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 
-static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
+static bool capsule_chord(const grid_seg *s, double Y, double *lo, double *hi) {
     double r = s->r, l = INFINITY, h = -INFINITY, len = s->len;
     double d0 = Y - s->y0, d1 = Y - s->y1;
     if (fabs(d0) <= r) {
@@ -583,21 +590,20 @@ static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
     }
     if (len > 0) {
         /* band: 0 <= u.(p - p0) <= len and |n.(p - p0)| <= r, with p = (x, Y),
-           u = (dx, dy)/len, n = (-dy, dx)/len: four linear bounds on x */
-        double ux = s->ux, uy = s->uy, nx_ = -uy, ny_ = ux;
+           u = (ux, uy), n = (-uy, ux): four linear bounds on x */
         double bl = -INFINITY, bh = INFINITY;
-        double cu = uy * d0, cn = ny_ * d0;
+        double cu = s->uy * d0, cn = s->ux * d0;
         /* 0 <= ux*(x-x0) + cu <= len */
-        if (fabs(ux) > 1e-15) {
-            double t1 = s->x0 + (0 - cu) / ux, t2 = s->x0 + (len - cu) / ux;
+        if (s->inv_ux != 0) {
+            double t1 = s->x0 - cu * s->inv_ux, t2 = s->x0 + (len - cu) * s->inv_ux;
             bl = dmax(bl, dmin(t1, t2));
             bh = dmin(bh, dmax(t1, t2));
         } else if (cu < 0 || cu > len) {
             bl = INFINITY;
         }
-        /* -r <= nx_*(x-x0) + cn <= r */
-        if (fabs(nx_) > 1e-15) {
-            double t1 = s->x0 + (-r - cn) / nx_, t2 = s->x0 + (r - cn) / nx_;
+        /* -r <= -uy*(x-x0) + cn <= r */
+        if (s->inv_nx != 0) {
+            double t1 = s->x0 + (-r - cn) * s->inv_nx, t2 = s->x0 + (r - cn) * s->inv_nx;
             bl = dmax(bl, dmin(t1, t2));
             bh = dmin(bh, dmax(t1, t2));
         } else if (fabs(cn) > r) {
@@ -612,6 +618,40 @@ static bool capsule_chord(const sa_seg *s, double Y, double *lo, double *hi) {
     *lo = l;
     *hi = h;
     return true;
+}
+
+/* floor and ceil of a finite value within the range of long (the libm
+ * calls cost more than the rest of a row) */
+static inline long floor_l(double v) {
+    long i = (long)v;
+    return i - (v < (double)i);
+}
+static inline long ceil_l(double v) {
+    long i = (long)v;
+    return i + (v > (double)i);
+}
+
+/* Mark the cells of the nx x ny grid that lie wholly in the capsule. */
+static void paint_capsule(uint8_t *mask, size_t nx, size_t ny, const grid_seg *s) {
+    long j0 = floor_l(dmin(s->y0, s->y1) - s->r), j1 = ceil_l(dmax(s->y0, s->y1) + s->r);
+    double lt = 0, ht = 0, lb = 0, hb = 0;
+    bool has_t, has_b;
+    if (j0 < 0) j0 = 0;
+    if (j1 > (long)ny) j1 = (long)ny;
+    /* chords on the row boundaries y = j, each shared by two rows; the
+       capsule is convex, so a cell lies in it when its four corners do,
+       i.e. when it lies within the chords of its top and bottom edges */
+    has_t = capsule_chord(s, (double)j0, &lt, &ht);
+    for (long j = j0; j < j1; j++, lt = lb, ht = hb, has_t = has_b) {
+        long a, b;
+        has_b = capsule_chord(s, (double)(j + 1), &lb, &hb);
+        if (!has_t || !has_b) continue;
+        a = ceil_l(dmax(lt, lb));
+        b = floor_l(dmin(ht, hb)); /* cells a .. b-1 */
+        if (a < 0) a = 0;
+        if (b > (long)nx) b = (long)nx;
+        if (b > a) memset(&mask[(size_t)j * nx + (size_t)a], 1, (size_t)(b - a));
+    }
 }
 
 /* Polygon WKB (hl_malloc'd, the caller frees) of the cells wholly within
@@ -655,29 +695,18 @@ static hl_status sa_polygon(hl_ctx *ctx, const sa_seg *segs, size_t n, double ce
     if (!mask) return hl_error(ctx, HL_E_NOMEM, "out of memory for a %zu x %zu service-area grid", nx, ny);
     for (size_t k = 0; k < n; k++) {
         const sa_seg *s = &segs[k];
-        long j0 = (long)floor((maxy - fmax(s->y0, s->y1) - s->r) / c), j1 = (long)ceil((maxy - fmin(s->y0, s->y1) + s->r) / c);
-        if (j0 < 0) j0 = 0;
-        if (j1 > (long)ny) j1 = (long)ny;
-        {
-            /* chords on the row boundaries y = maxy - j*c, each shared by two rows */
-            double lt = 0, ht = 0, lb, hb, lo, hi;
-            bool has_t = capsule_chord(s, maxy - (double)j0 * c, &lt, &ht), has_b;
-            for (long j = j0; j < j1; j++, lt = lb, ht = hb, has_t = has_b) {
-                long a, b;
-                has_b = capsule_chord(s, maxy - (double)(j + 1) * c, &lb, &hb);
-                /* the capsule is convex: a cell lies in it when its four corners
-                   do, i.e. when [xl, xr] is inside the chords of its top and
-                   bottom edges */
-                if (!has_t || !has_b) continue;
-                lo = lt > lb ? lt : lb;
-                hi = ht < hb ? ht : hb;
-                a = (long)ceil((lo - minx) / c);
-                b = (long)floor((hi - minx) / c); /* cells a .. b-1 */
-                if (a < 0) a = 0;
-                if (b > (long)nx) b = (long)nx;
-                if (b > a) memset(&mask[(size_t)j * nx + (size_t)a], 1, (size_t)(b - a));
-            }
-        }
+        grid_seg g;
+        g.x0 = (s->x0 - minx) / c;
+        g.y0 = (maxy - s->y0) / c;
+        g.x1 = (s->x1 - minx) / c;
+        g.y1 = (maxy - s->y1) / c;
+        g.r = s->r / c;
+        g.len = s->len / c;
+        g.ux = s->ux;
+        g.uy = -s->uy;
+        g.inv_ux = fabs(g.ux) > 1e-15 ? 1.0 / g.ux : 0;
+        g.inv_nx = fabs(g.uy) > 1e-15 ? -1.0 / g.uy : 0;
+        paint_capsule(mask, nx, ny, &g);
     }
     {
         /* One cell less all round, then the outline simplified by one cell:
@@ -797,8 +826,9 @@ typedef struct sa_worker {
     size_t n_reached;
     sa_seg *segs;
     size_t n_segs, cap_segs;
-    GEOSGeometry **band;
-    size_t n_band, cap_band;
+    unsigned char *band; /* the band's roads: WKB MultiLineString, header first */
+    size_t band_len, band_cap;
+    uint32_t band_parts;
 } sa_worker;
 
 /* The longest time from a point of an edge between fractions g0 and g1 to
@@ -840,6 +870,45 @@ static hl_status sa_add_seg(sa_worker *w, double x0, double y0, double x1, doubl
         w->segs[w->n_segs].uy = len > 0 ? dy / len : 0;
     }
     w->n_segs++;
+    return HL_OK;
+}
+
+/* Little-endian WKB, written directly: a band's roads are most of the
+ * output's vertices, and a GEOS round trip per piece cost more than the
+ * search that found them. */
+#define WKB_HEADER 9 /* byte order, type, count */
+
+static void wkb_put_u32(unsigned char *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void wkb_put_header(unsigned char *p, uint32_t type, uint32_t count) {
+    p[0] = 1;
+    wkb_put_u32(p + 1, type);
+    wkb_put_u32(p + 5, count);
+}
+
+/* Append the line of n points xy to the worker's band (a part of its
+ * MultiLineString).  A line of fewer than 2 points is no line: skipped. */
+static hl_status band_add_line(sa_worker *w, const double *xy, size_t n) {
+    size_t need = WKB_HEADER + 16 * n;
+    hl_status rc;
+    if (n < 2) return HL_OK;
+    if (n > UINT32_MAX || w->band_parts == UINT32_MAX)
+        return hl_error(w->ctx, HL_E_ARG, "a service-area road of %zu points is too long for WKB", n);
+    if ((rc = hl_grow(w->ctx, (void **)&w->band, &w->band_cap, w->band_len + need, 1))) return rc;
+    {
+        unsigned char *p = w->band + w->band_len;
+        wkb_put_header(p, 2, (uint32_t)n); /* LineString */
+        p += WKB_HEADER;
+        for (size_t i = 0; i < 2 * n; i++, p += 8) {
+            uint64_t bits;
+            memcpy(&bits, &xy[i], 8);
+            for (int b = 0; b < 8; b++) p[b] = (unsigned char)(bits >> (8 * b));
+        }
+    }
+    w->band_len += need;
+    w->band_parts++;
     return HL_OK;
 }
 
@@ -891,22 +960,12 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
                 double parts[4][2];
                 size_t nparts = band_parts(pieces, np, pc, ti, parts);
                 for (size_t q = 0; q < nparts && !rc; q++) {
-                    GEOSGeometry *line;
                     if ((rc = hl_net_edge_substring(ctx, net, ne, nfrom[e] + parts[q][0] * span,
                                                     nfrom[e] + parts[q][1] * span, &xy, &nxy)))
                         break;
-                    line = line_from_xy(h, xy, nxy);
+                    rc = band_add_line(w, xy, nxy);
                     hl_free(xy);
                     xy = NULL;
-                    if (!line) {
-                        rc = hl_error(ctx, HL_E_GEOM, "cannot build a service-area line");
-                        break;
-                    }
-                    if ((rc = hl_grow(ctx, (void **)&w->band, &w->cap_band, w->n_band + 1, sizeof *w->band))) {
-                        GEOSGeom_destroy_r(h, line);
-                        break;
-                    }
-                    w->band[w->n_band++] = line;
                 }
                 if (rc) break;
             }
@@ -953,28 +1012,16 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
                 }
             }
         }
-        if (!rc && w->n_band) {
-            GEOSGeometry *ml = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, w->band, (unsigned)w->n_band);
-            size_t wsz = 0;
-            unsigned char *wkb = ml ? hl__geom_wkb(ctx, ml, &wsz) : NULL;
-            if (!ml) {
-                for (size_t i = 0; i < w->n_band; i++) GEOSGeom_destroy_r(h, w->band[i]);
+        if (!rc && w->band_parts) {
+            wkb_put_header(w->band, 5, w->band_parts); /* MultiLineString */
+            if (!(sh->road_wkb[slot] = hl_malloc(ctx, w->band_len))) rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+            else {
+                memcpy(sh->road_wkb[slot], w->band, w->band_len);
+                sh->road_size[slot] = w->band_len;
             }
-            w->n_band = 0; /* owned by ml now */
-            if (wkb) {
-                sh->road_wkb[slot] = hl_malloc(ctx, wsz);
-                if (sh->road_wkb[slot]) {
-                    memcpy(sh->road_wkb[slot], wkb, wsz);
-                    sh->road_size[slot] = wsz;
-                } else {
-                    rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
-                }
-                GEOSFree_r(h, wkb);
-            } else {
-                rc = hl_error(ctx, HL_E_GEOM, "cannot build the roads of a service area");
-            }
-            if (ml) GEOSGeom_destroy_r(h, ml);
         }
+        w->band_len = WKB_HEADER;
+        w->band_parts = 0;
         if (!rc && w->n_segs) {
             unsigned char *wkb = NULL;
             size_t wsz = 0;
@@ -996,8 +1043,8 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
         }
     }
 done:
-    for (size_t i = 0; i < w->n_band; i++) GEOSGeom_destroy_r(h, w->band[i]);
-    w->n_band = 0;
+    w->band_len = WKB_HEADER;
+    w->band_parts = 0;
     for (size_t q = 0; q < w->n_reached; q++) time[w->reached[q]] = INFINITY;
     w->n_reached = 0;
     hl_free(pieces);
@@ -1053,6 +1100,7 @@ static hl_status sa_worker_init(access_ctx *ac, sa_shared *sh, sa_worker *w) {
         return hl_error(ac->a->ctx, HL_E_NOMEM, "out of memory for a service-area worker");
     }
     for (size_t v = 0; v < ac->n_nodes; v++) w->time[v] = INFINITY;
+    w->band_len = WKB_HEADER;
     return HL_OK;
 }
 
