@@ -186,6 +186,70 @@ static void test_boxindex_cover(void **state) {
     hl_ctx_destroy(ctx);
 }
 
+/* The same on tiles that touch but never overlap (their pieces' areas add
+ * without a union) plus one square overlapping two tiles (so a union is
+ * still needed near it), with query polygons wholly inside one tile (the
+ * one-feature answer), across tiles, and across the overlapping square. */
+static void test_boxindex_cover_tiles(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    GEOSContextHandle_t h = hl__geos(ctx);
+    const char *names[] = {"code"}, *v[] = {"x"};
+    hl_layer *L = NULL;
+    hl_boxindex *ix = NULL;
+    GEOSGeometry *all[26], *coll, *u;
+    uint64_t x = 11;
+    int n = 0;
+    assert_int_equal(hl__layer_create(ctx, "tiles", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 5; c++) {
+            if (r == 2 && c == 2) continue; /* a gap */
+            all[n] = GEOSGeom_createRectangle_r(h, c * 10.0, r * 10.0, c * 10.0 + 10, r * 10.0 + 10);
+            assert_int_equal(hl__layer_append(ctx, L, n, GEOSGeom_clone_r(h, all[n]), v), HL_OK);
+            n++;
+        }
+    all[n] = GEOSGeom_createRectangle_r(h, 35, 5, 45, 15); /* over four tiles */
+    assert_int_equal(hl__layer_append(ctx, L, n, GEOSGeom_clone_r(h, all[n]), v), HL_OK);
+    n++;
+    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, all, (unsigned)n);
+    u = GEOSUnaryUnion_r(h, coll);
+    assert_non_null(u);
+    assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
+    for (int q = 0; q < 200; q++) {
+        double x0 = rnd01(&x) * 55 - 2.5, y0 = rnd01(&x) * 55 - 2.5, w = 0.5 + rnd01(&x) * (q % 3 ? 4 : 25);
+        double got = -1, want = 0;
+        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.6);
+        GEOSGeometry *xg = GEOSIntersection_r(h, P, u);
+        GEOSArea_r(h, xg, &want);
+        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+        assert_true(fabs(got - want) <= 1e-9 * (1 + want));
+        GEOSGeom_destroy_r(h, xg);
+        GEOSGeom_destroy_r(h, P);
+    }
+    {
+        /* by hand: inside one tile (2 x 3); half on the gap (5 x 4 on a
+           tile); the four tiles under the square, which adds nothing */
+        double got = -1;
+        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, 1, 1, 3, 4);
+        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+        assert_true(fabs(got - 6.0) < 1e-12);
+        GEOSGeom_destroy_r(h, P);
+        P = GEOSGeom_createRectangle_r(h, 15, 22, 25, 26);
+        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+        assert_true(fabs(got - 20.0) < 1e-9);
+        GEOSGeom_destroy_r(h, P);
+        P = GEOSGeom_createRectangle_r(h, 30, 0, 50, 20);
+        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+        assert_true(fabs(got - 400.0) < 1e-9);
+        GEOSGeom_destroy_r(h, P);
+    }
+    hl_boxindex_destroy(ix);
+    GEOSGeom_destroy_r(h, u);
+    GEOSGeom_destroy_r(h, coll);
+    hl_layer_destroy(L);
+    hl_ctx_destroy(ctx);
+}
+
 static void test_layer_values_and_points(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
@@ -248,7 +312,8 @@ static void test_table(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_boxindex), cmocka_unit_test(test_boxindex_cover), cmocka_unit_test(test_layer_values_and_points),
+        cmocka_unit_test(test_polyindex),    cmocka_unit_test(test_nearindex), cmocka_unit_test(test_boxindex), cmocka_unit_test(test_boxindex_cover), cmocka_unit_test(test_boxindex_cover_tiles),
+        cmocka_unit_test(test_layer_values_and_points),
         cmocka_unit_test(test_qa_order),     cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,9 +60,96 @@ static void test_example_plan(void **state) {
     assert_true(p->snap_tol_m == 1.0);
     assert_false(p->node_crossings);
     assert_false(p->snap_main_network);
-    assert_int_equal(p->n_service_area_min, 3);
-    assert_true(p->service_area_min[1] == 30.0);
+    /* service areas by the kind's level: county 30/60, township 15/30,
+       elderly care 15; kinds outside the default six get none */
+    assert_false(p->service_area_min_given);
+    {
+        double m[16];
+        size_t n = 99;
+        hl_plan_service_area_min(p, "county_hospital", m, &n);
+        assert_int_equal(n, 2);
+        assert_true(m[0] == 30.0 && m[1] == 60.0);
+        hl_plan_service_area_min(p, "primary_school", m, &n);
+        assert_int_equal(n, 2);
+        assert_true(m[0] == 15.0 && m[1] == 30.0);
+        hl_plan_service_area_min(p, "elderly_care", m, &n);
+        assert_int_equal(n, 1);
+        assert_true(m[0] == 15.0);
+        hl_plan_service_area_min(p, "clinic", m, &n);
+        assert_int_equal(n, 0);
+    }
     hl_plan_destroy(p);
+    hl_ctx_destroy(ctx);
+}
+
+/* The three forms of access.service_areas_min. */
+static void test_service_area_min(void **state) {
+    (void)state;
+    hl_ctx *ctx = hl_ctx_create();
+    hl_plan *p = NULL;
+    double m[16];
+    size_t n = 99;
+    /* one list for every wanted kind, whatever its level */
+    const char *y1 = "layers: {roads: {source: r.shp}}\n"
+                     "access: {service_areas_min: [60, 15], service_area_kinds: [clinic, county_seat]}\n";
+    /* a mapping: its kinds are the wanted ones; an empty list gives none */
+    const char *y2 = "layers: {roads: {source: r.shp}}\n"
+                     "access: {service_areas_min: {clinic: [10], county_seat: [45, 90, 120], school: []}}\n";
+    /* a mapping with service_area_kinds: a wanted kind missing from the
+       mapping gets its level's default */
+    const char *y3 = "layers: {roads: {source: r.shp}}\n"
+                     "access: {service_areas_min: {clinic: [10]}, service_area_kinds: [clinic, township_seat, bus_stop]}\n";
+    /* an empty list turns them off */
+    const char *y4 = "layers: {roads: {source: r.shp}}\naccess: {service_areas_min: []}\n";
+    assert_int_equal(hl_plan_parse(ctx, y1, strlen(y1), "plan.yaml", &p), HL_OK);
+    hl_plan_service_area_min(p, "county_seat", m, &n);
+    assert_int_equal(n, 2);
+    assert_true(m[0] == 60.0 && m[1] == 15.0); /* as given: the analysis sorts */
+    hl_plan_service_area_min(p, "clinic", m, &n);
+    assert_int_equal(n, 2);
+    hl_plan_service_area_min(p, "primary_school", m, &n);
+    assert_int_equal(n, 0);
+    hl_plan_destroy(p);
+    assert_int_equal(hl_plan_parse(ctx, y2, strlen(y2), "plan.yaml", &p), HL_OK);
+    assert_int_equal(p->n_service_area_kinds, 3);
+    hl_plan_service_area_min(p, "clinic", m, &n);
+    assert_int_equal(n, 1);
+    assert_true(m[0] == 10.0);
+    hl_plan_service_area_min(p, "county_seat", m, &n);
+    assert_int_equal(n, 3);
+    assert_true(m[2] == 120.0);
+    hl_plan_service_area_min(p, "school", m, &n);
+    assert_int_equal(n, 0);
+    hl_plan_service_area_min(p, "county_hospital", m, &n); /* not in the mapping */
+    assert_int_equal(n, 0);
+    hl_plan_destroy(p);
+    assert_int_equal(hl_plan_parse(ctx, y3, strlen(y3), "plan.yaml", &p), HL_OK);
+    hl_plan_service_area_min(p, "clinic", m, &n);
+    assert_int_equal(n, 1);
+    hl_plan_service_area_min(p, "township_seat", m, &n);
+    assert_int_equal(n, 2);
+    assert_true(m[0] == 15.0 && m[1] == 30.0);
+    hl_plan_service_area_min(p, "bus_stop", m, &n); /* no level: 15, 30, 60 */
+    assert_int_equal(n, 3);
+    assert_true(m[0] == 15.0 && m[2] == 60.0);
+    hl_plan_destroy(p);
+    assert_int_equal(hl_plan_parse(ctx, y4, strlen(y4), "plan.yaml", &p), HL_OK);
+    assert_true(p->service_area_min_given);
+    hl_plan_service_area_min(p, "county_seat", m, &n);
+    assert_int_equal(n, 0);
+    hl_plan_destroy(p);
+    /* neither a list nor a mapping; a kind with a non-list */
+    {
+        const char *bad1 = "layers: {roads: {source: r.shp}}\naccess: {service_areas_min: 15}\n";
+        const char *bad2 = "layers: {roads: {source: r.shp}}\naccess: {service_areas_min: {clinic: 15}}\n";
+        p = NULL;
+        assert_int_equal(hl_plan_parse(ctx, bad1, strlen(bad1), "plan.yaml", &p), HL_E_PLAN);
+        assert_null(p);
+        assert_non_null(strstr(hl_ctx_errmsg(ctx), "service_areas_min"));
+        assert_int_equal(hl_plan_parse(ctx, bad2, strlen(bad2), "plan.yaml", &p), HL_E_PLAN);
+        assert_null(p);
+        assert_non_null(strstr(hl_ctx_errmsg(ctx), "[15, 30, 60]"));
+    }
     hl_ctx_destroy(ctx);
 }
 
@@ -160,7 +247,8 @@ static void test_alloc_failures(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_example_plan), cmocka_unit_test(test_options), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_example_plan), cmocka_unit_test(test_options), cmocka_unit_test(test_service_area_min),
+        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_missing_file), cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,8 +55,19 @@ typedef struct hl_plan {
     double max_snap_m;          /* access.max_snap_m, default 2000 */
     bool snap_main_network;     /* snap: main_network */
     size_t k_nearest;           /* access.k_nearest, default 1 */
-    size_t n_service_area_min;  /* access.service_areas_min, default 15,30,60 */
+    /* access.service_areas_min: minutes, either one list for every kind
+       (service_area_min_given; an empty list turns service areas off) or a
+       mapping from kind to its list (service_area_kind_min).  A kind given
+       neither gets its level's default: see hl_plan_service_area_min. */
+    bool service_area_min_given;
+    size_t n_service_area_min;
     double *service_area_min;
+    size_t n_service_area_kind_min;
+    struct hl_plan_kind_min {
+        char *kind;
+        double *min;
+        size_t n;
+    } *service_area_kind_min;
     size_t n_service_area_kinds; /* access.service_area_kinds: facility kinds that get service
                                     areas; default health_centre, county_hospital, primary_school,
                                     elderly_care, township_seat, county_seat */
@@ -84,6 +95,17 @@ void hl_plan_destroy(hl_plan *plan);
 const hl_plan_layer *hl_plan_find(const hl_plan *plan, const char *role, const char *kind);
 /* The source field the plan maps to a canonical field, borrowed; NULL if none. */
 const char *hl_plan_layer_field(const hl_plan_layer *layer, const char *canonical);
+
+/* The service-area thresholds of facility kind `kind`, in minutes as the
+ * plan gives them (*n of them, at most 16 into min; 0 when the kind gets no
+ * service areas: not in access.service_area_kinds).  From the plan's
+ * mapping entry for the kind, else its one list, else the kind's level in
+ * the county-township-village hierarchy (indicators.md): 30 and 60 min for
+ * county seats and county hospitals (SYS-02, HLT-04), 15 and 30 min for
+ * township seats, health centres and primary schools (LC-02, HLT-02,
+ * EDU-01), 15 min for elderly care (the village-level life circle, LC-01),
+ * and 15, 30 and 60 min for any other kind. */
+void hl_plan_service_area_min(const hl_plan *plan, const char *kind, double *min, size_t *n);
 
 /* The role keys a plan understands. */
 extern const char *const hl_plan_roles[];

@@ -556,12 +556,6 @@ typedef struct grid_seg {
     double inv_ux, inv_nx; /* 1/ux and 1/(-uy); 0 when the component is 0 */
 } grid_seg;
 
-static bool wants_service_area(const hl_plan *plan, const char *kind) {
-    for (size_t i = 0; i < plan->n_service_area_kinds; i++)
-        if (!strcmp(plan->service_area_kinds[i], kind)) return true;
-    return false;
-}
-
 static GEOSGeometry *line_from_xy(GEOSContextHandle_t h, const double *xy, size_t n) {
     GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)n, 0, 0);
     return cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
@@ -795,11 +789,17 @@ static size_t band_parts(const hl_route_piece *pieces, size_t np, const hl_route
  * depend on the number of threads or on which thread ran which facility. */
 
 #define SA_BATCH 128
+#define SA_KIND_MAX 16 /* thresholds per kind */
 
 typedef struct sa_shared {
     access_ctx *ac;
-    const double *thr; /* ascending thresholds, s */
-    size_t nthr;
+    const double *thr; /* every kind's thresholds together, ascending, s */
+    size_t nthr;       /* result slots per facility: one per threshold */
+    /* per kind (SA_KIND_MAX apart): its own thresholds, ascending, s, and
+       the slot of each in thr */
+    const double *kind_thr;
+    const size_t *kind_nthr;
+    const uint32_t *kind_slot;
     double v_ms, max_snap_m;
     /* the batch: facility f of kind k per item */
     size_t n_items;
@@ -919,8 +919,9 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
     hl_ctx *ctx = w->ctx;
     GEOSContextHandle_t h = hl__geos(ctx);
     hl_network *net = ac->a->net;
-    size_t k = sh->item_k[it], f = sh->item_f[it], nthr = sh->nthr;
-    const double *thr = sh->thr;
+    size_t k = sh->item_k[it], f = sh->item_f[it], nthr = sh->kind_nthr[k];
+    const double *thr = &sh->kind_thr[k * SA_KIND_MAX];
+    const uint32_t *kslot = &sh->kind_slot[k * SA_KIND_MAX];
     const uint32_t *net_edge = hl_routable_net_edge(ac->rt);
     const double *nfrom = hl_routable_net_from_m(ac->rt), *nto = hl_routable_net_to_m(ac->rt);
     const uint32_t *efrom = hl_routable_from(ac->rt), *eto = hl_routable_to(ac->rt);
@@ -932,7 +933,7 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
     size_t np = 0;
     hl_status rc = HL_OK;
     if (!h) return hl_error(ctx, HL_E_NOMEM, "out of memory");
-    if (!hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) return HL_OK;
+    if (!nthr || !hl_routable_point(ac->rt, 1 + k, f, &node, NULL)) return HL_OK;
     hl_route_opts_init(&ro);
     ro.dir = HL_ROUTE_BACKWARD;
     ro.cutoff_s = thr[nthr - 1];
@@ -946,7 +947,7 @@ static hl_status sa_facility(sa_worker *w, size_t it) {
                                          &pieces, &np)))
         goto done;
     for (size_t ti = 0; ti < nthr && !rc; ti++) {
-        size_t slot = it * nthr + ti;
+        size_t slot = it * sh->nthr + kslot[ti];
         w->n_segs = 0;
         for (size_t p = 0; p < np && !rc; p++) {
             const hl_route_piece *pc = &pieces[p];
@@ -1109,8 +1110,10 @@ static hl_status service_areas(access_ctx *ac) {
     hl_ctx *ctx = a->ctx;
     hl_access *acc = a->access;
     const hl_plan *plan = a->plan;
-    size_t nthr = plan->n_service_area_min, n_items = 0, done_items = 0, slots;
-    double *thr = NULL;
+    size_t nthr = 0, n_items = 0, done_items = 0, slots, nk = acc->n_kinds;
+    double *thr = NULL, *kind_thr = NULL;
+    size_t *kind_nthr = NULL;
+    uint32_t *kind_slot = NULL;
     hl_table *roads = NULL, *polys = NULL;
     size_t r_f, r_k, r_t, r_e, p_f, p_k, p_t, p_a;
     uint32_t *item_k = NULL, *item_f = NULL;
@@ -1121,7 +1124,51 @@ static hl_status service_areas(access_ctx *ac) {
     hl_status rc;
     memset(&sh, 0, sizeof sh);
     memset(wk, 0, sizeof wk);
-    if (!nthr) return HL_OK;
+    /* each kind's thresholds (ascending, distinct), and all of them
+       together: a facility has one result slot per threshold of the whole */
+    kind_thr = hl_calloc(ctx, (nk ? nk : 1) * SA_KIND_MAX, sizeof *kind_thr);
+    kind_nthr = hl_calloc(ctx, nk ? nk : 1, sizeof *kind_nthr);
+    kind_slot = hl_calloc(ctx, (nk ? nk : 1) * SA_KIND_MAX, sizeof *kind_slot);
+    thr = hl_malloc(ctx, ((nk ? nk : 1) * SA_KIND_MAX) * sizeof *thr);
+    if (!kind_thr || !kind_nthr || !kind_slot || !thr) {
+        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < nk; k++) {
+        double m[SA_KIND_MAX], *kt = &kind_thr[k * SA_KIND_MAX];
+        size_t n = 0, q = 0;
+        if (!acc->kinds[k].n_fac) continue;
+        hl_plan_service_area_min(plan, acc->kinds[k].kind, m, &n);
+        for (size_t i = 0; i < n; i++) {
+            double t = m[i] * 60.0;
+            size_t j = q;
+            bool dup = false;
+            for (size_t e = 0; e < q; e++) dup = dup || kt[e] == t;
+            if (dup) continue;
+            for (; j > 0 && kt[j - 1] > t; j--) kt[j] = kt[j - 1];
+            kt[j] = t;
+            q++;
+        }
+        kind_nthr[k] = q;
+        for (size_t i = 0; i < q; i++) {
+            size_t j = nthr;
+            bool dup = false;
+            for (size_t e = 0; e < nthr; e++) dup = dup || thr[e] == kt[i];
+            if (dup) continue;
+            for (; j > 0 && thr[j - 1] > kt[i]; j--) thr[j] = thr[j - 1];
+            thr[j] = kt[i];
+            nthr++;
+        }
+    }
+    for (size_t k = 0; k < nk; k++)
+        for (size_t i = 0; i < kind_nthr[k]; i++)
+            for (size_t e = 0; e < nthr; e++)
+                if (thr[e] == kind_thr[k * SA_KIND_MAX + i]) kind_slot[k * SA_KIND_MAX + i] = (uint32_t)e;
+    hl_log(ctx, HL_LOG_INFO, "service areas at %zu thresholds", nthr);
+    if (!nthr) {
+        rc = HL_OK;
+        goto done;
+    }
     if ((rc = hl_table_create(ctx, "service_area_roads", HL_GEOM_LINE, &roads)) ||
         (rc = hl_table_create(ctx, "service_areas", HL_GEOM_POLYGON, &polys)))
         goto done;
@@ -1134,23 +1181,9 @@ static hl_status service_areas(access_ctx *ac) {
         (rc = hl_table_add_column(ctx, polys, "threshold_min", HL_COL_REAL, &p_t)) ||
         (rc = hl_table_add_column(ctx, polys, "area_km2", HL_COL_REAL, &p_a)))
         goto done;
-    thr = hl_malloc(ctx, nthr * sizeof *thr);
-    if (!thr) {
-        rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < nthr; i++) thr[i] = plan->service_area_min[i] * 60.0;
-    /* ascending, so that each band of service_area_roads is what a threshold
-       adds to the one below it */
-    for (size_t i = 1; i < nthr; i++)
-        for (size_t j = i; j > 0 && thr[j - 1] > thr[j]; j--) {
-            double t = thr[j];
-            thr[j] = thr[j - 1];
-            thr[j - 1] = t;
-        }
     /* the work list: every facility of the wanted kinds, in kind order */
-    for (size_t k = 0; k < acc->n_kinds; k++)
-        if (wants_service_area(plan, acc->kinds[k].kind)) n_items += acc->kinds[k].n_fac;
+    for (size_t k = 0; k < nk; k++)
+        if (kind_nthr[k]) n_items += acc->kinds[k].n_fac;
     item_k = hl_malloc(ctx, (n_items ? n_items : 1) * sizeof *item_k);
     item_f = hl_malloc(ctx, (n_items ? n_items : 1) * sizeof *item_f);
     slots = SA_BATCH * nthr;
@@ -1167,8 +1200,8 @@ static hl_status service_areas(access_ctx *ac) {
         goto done;
     }
     n_items = 0;
-    for (size_t k = 0; k < acc->n_kinds; k++)
-        if (wants_service_area(plan, acc->kinds[k].kind))
+    for (size_t k = 0; k < nk; k++)
+        if (kind_nthr[k])
             for (size_t f = 0; f < acc->kinds[k].n_fac; f++) {
                 item_k[n_items] = (uint32_t)k;
                 item_f[n_items++] = (uint32_t)f;
@@ -1176,6 +1209,9 @@ static hl_status service_areas(access_ctx *ac) {
     sh.ac = ac;
     sh.thr = thr;
     sh.nthr = nthr;
+    sh.kind_thr = kind_thr;
+    sh.kind_nthr = kind_nthr;
+    sh.kind_slot = kind_slot;
     sh.v_ms = plan->connector_speed_kmh / 3.6;
     sh.max_snap_m = plan->max_snap_m;
     if (pthread_mutex_init(&sh.mu, NULL) != 0) {
@@ -1210,15 +1246,16 @@ static hl_status service_areas(access_ctx *ac) {
                 break;
             }
             hl_layer_id(ka->fac, sh.item_f[it], buf, sizeof buf);
-            for (size_t ti = 0; ti < nthr && !rc; ti++) {
-                size_t slot = it * nthr + ti, row;
+            for (size_t i = 0, k = sh.item_k[it]; i < kind_nthr[k] && !rc; i++) {
+                size_t ti = kind_slot[k * SA_KIND_MAX + i], slot = it * nthr + ti, row;
+                double prev_min = i ? kind_thr[k * SA_KIND_MAX + i - 1] / 60.0 : 0;
                 if (sh.road_wkb[slot]) {
                     rc = hl_table_add_row(ctx, roads, sh.road_wkb[slot], sh.road_size[slot], &row);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_f, buf);
                     if (!rc) rc = hl_table_set_text(ctx, roads, row, r_k, ka->kind);
                     if (!rc) {
                         hl_table_set_real(roads, row, r_t, thr[ti] / 60.0);
-                        hl_table_set_real(roads, row, r_e, thr[ti] / 60.0 - (ti ? thr[ti - 1] / 60.0 : 0));
+                        hl_table_set_real(roads, row, r_e, thr[ti] / 60.0 - prev_min);
                     }
                 }
                 if (!rc && sh.poly_wkb[slot]) {
@@ -1265,6 +1302,9 @@ done:
     hl_table_destroy(roads);
     hl_table_destroy(polys);
     hl_free(thr);
+    hl_free(kind_thr);
+    hl_free(kind_nthr);
+    hl_free(kind_slot);
     return rc;
 }
 
@@ -1365,7 +1405,6 @@ hl_status hl__stage_access(hl_analysis *a) {
     if ((rc = od_table(&ac))) goto done;
     hl_log(ctx, HL_LOG_INFO, "accessibility measures and catchments");
     if ((rc = hl__access_measures(a, ac.g, ac.rt))) goto done;
-    hl_log(ctx, HL_LOG_INFO, "service areas at %zu thresholds", a->plan->n_service_area_min);
     rc = service_areas(&ac);
 done:
     if (ac.fac_pl)

@@ -215,10 +215,10 @@ hl_status hl__cov_water(cov *c) {
             bool ok;
             if (!o->has_xy[i])
                 continue;
-            d = fmin(hl_nearindex_distance(w.poly[k], x, y, NULL),
-                     fmax(0, hl_nearindex_distance(w.pipe[k], x, y, NULL) - buf_m));
-            if (w.listed[k][i])
-                d = 0;
+            /* listed by a works, or inside a supply area: no pipe needed */
+            d = w.listed[k][i] ? 0 : hl_nearindex_distance(w.poly[k], x, y, NULL);
+            if (d > 0)
+                d = fmin(d, fmax(0, hl_nearindex_distance(w.pipe[k], x, y, NULL) - buf_m));
             ok = d <= 0;
             if (k == W_TAP && attr) {
                 ok = flag_of(attr);

@@ -229,6 +229,11 @@ struct hl_boxindex {
     size_t n;     /* features in the layer */
     size_t *hits; /* n long: a query never returns more */
     size_t n_hits;
+    /* per feature, on first area sum: 1 when its interior meets another
+       feature's, 2 when it meets none (its pieces add without a union) */
+    unsigned char *overlaps;
+    size_t probe;   /* the feature being probed */
+    bool probe_hit; /* it meets another's interior */
 };
 
 hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *keep, hl_boxindex **out) {
@@ -244,8 +249,9 @@ hl_status hl_boxindex_create(hl_ctx *ctx, const hl_layer *layer, const bool *kee
     ix->n = n;
     ix->hits = hl_malloc(ctx, (n ? n : 1) * sizeof *ix->hits);
     ix->prep = hl_calloc(ctx, n ? n : 1, sizeof *ix->prep);
+    ix->overlaps = hl_calloc(ctx, n ? n : 1, 1);
     ix->tree = GEOSSTRtree_create_r(h, 10);
-    if (!ix->hits || !ix->prep || !ix->tree) {
+    if (!ix->hits || !ix->prep || !ix->overlaps || !ix->tree) {
         hl_boxindex_destroy(ix);
         return hl_error(ctx, HL_E_NOMEM, "out of memory building a box index");
     }
@@ -265,6 +271,7 @@ void hl_boxindex_destroy(hl_boxindex *ix) {
     if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
     free_prepared(h, ix->prep, ix->n);
     hl_free(ix->hits);
+    hl_free(ix->overlaps);
     hl_free(ix);
 }
 
@@ -295,13 +302,43 @@ hl_status hl_boxindex_query(hl_boxindex *ix, const double *box, const size_t **h
     return HL_OK;
 }
 
+static void probe_hit(void *item, void *user) {
+    hl_boxindex *ix = user;
+    size_t j = (size_t)(uintptr_t)item - 1;
+    GEOSContextHandle_t h;
+    const GEOSPreparedGeometry *pg;
+    const GEOSGeometry *gj;
+    if (ix->probe_hit || j == ix->probe) return;
+    h = hl__geos(ix->ctx);
+    pg = prepared(h, ix->layer, ix->prep, ix->probe);
+    gj = hl__layer_geom(ix->layer, j);
+    /* two polygons whose interiors meet: they intersect and do more than
+       touch */
+    if (pg ? GEOSPreparedIntersects_r(h, pg, gj) == 1 && GEOSPreparedTouches_r(h, pg, gj) != 1
+           : GEOSIntersects_r(h, hl__layer_geom(ix->layer, ix->probe), gj) == 1 &&
+                 GEOSTouches_r(h, hl__layer_geom(ix->layer, ix->probe), gj) != 1)
+        ix->probe_hit = true;
+}
+
+/* Whether feature i's interior meets another indexed feature's (cached). */
+static bool overlaps_another(hl_boxindex *ix, size_t i) {
+    if (!ix->overlaps[i]) {
+        GEOSContextHandle_t h = hl__geos(ix->ctx);
+        ix->probe = i;
+        ix->probe_hit = false;
+        GEOSSTRtree_query_r(h, ix->tree, hl__layer_geom(ix->layer, i), probe_hit, ix);
+        ix->overlaps[i] = ix->probe_hit ? 1 : 2;
+    }
+    return ix->overlaps[i] == 1;
+}
+
 hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, double *area_m2) {
     GEOSContextHandle_t h = hl__geos(ix->ctx);
     const GEOSPreparedGeometry *pp = NULL;
     GEOSGeometry **piece = NULL, *coll = NULL, *u = NULL;
     const size_t *hit;
     size_t n_hit = 0, m = 0;
-    double box[4];
+    double box[4], alone_m2 = 0;
     hl_status rc = HL_OK;
     *area_m2 = 0;
     if (!P || GEOSisEmpty_r(h, P) == 1) return HL_OK;
@@ -309,29 +346,62 @@ hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, doubl
         !GEOSGeom_getXMax_r(h, P, &box[2]) || !GEOSGeom_getYMax_r(h, P, &box[3]))
         return hl_error(ix->ctx, HL_E_GEOM, "cannot read a polygon's extent");
     if ((rc = hl_boxindex_query(ix, box, &hit, &n_hit)) || n_hit == 0) return rc;
+    /* one feature covering all of P answers at once (a village inside a
+       5G cell or a water-supply area: the common case) */
+    for (size_t k = 0; k < n_hit; k++) {
+        const GEOSGeometry *g = hl__layer_geom(ix->layer, hit[k]);
+        const GEOSPreparedGeometry *pg;
+        double gx0, gy0, gx1, gy1;
+        if (!GEOSGeom_getXMin_r(h, g, &gx0) || !GEOSGeom_getYMin_r(h, g, &gy0) || !GEOSGeom_getXMax_r(h, g, &gx1) ||
+            !GEOSGeom_getYMax_r(h, g, &gy1) || gx0 > box[0] || gy0 > box[1] || gx1 < box[2] || gy1 < box[3])
+            continue;
+        pg = prepared(h, ix->layer, ix->prep, hit[k]);
+        if ((pg ? GEOSPreparedCovers_r(h, pg, P) : GEOSCovers_r(h, g, P)) == 1) {
+            GEOSArea_r(h, P, area_m2);
+            return HL_OK;
+        }
+    }
     pp = GEOSPrepare_r(h, P);
     piece = hl_calloc(ix->ctx, n_hit, sizeof *piece);
     if (!pp || !piece) {
         rc = hl_error(ix->ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
+    /* The piece of a feature whose interior meets no other feature's
+       meets no other piece: its area adds; only the others need a union. */
     for (size_t k = 0; k < n_hit; k++) {
         const GEOSGeometry *g = hl__layer_geom(ix->layer, hit[k]);
+        bool alone;
         GEOSGeometry *x;
         double a = 0;
         if (GEOSPreparedIntersects_r(h, pp, g) != 1) continue;
-        x = GEOSPreparedContainsProperly_r(h, pp, g) == 1 ? GEOSGeom_clone_r(h, g) : GEOSIntersection_r(h, P, g);
+        alone = !overlaps_another(ix, hit[k]);
+        if (GEOSPreparedContainsProperly_r(h, pp, g) == 1) {
+            if (alone) {
+                GEOSArea_r(h, g, &a);
+                alone_m2 += a;
+                continue;
+            }
+            x = GEOSGeom_clone_r(h, g);
+        } else {
+            x = GEOSIntersection_r(h, P, g);
+        }
         if (!x) {
             rc = hl_error(ix->ctx, HL_E_GEOM, "cannot intersect two polygons: %s", hl__geos_last_error(ix->ctx));
             goto done;
         }
-        if (GEOSArea_r(h, x, &a) && a > 0)
-            piece[m++] = x;
-        else
+        if (alone || !GEOSArea_r(h, x, &a) || !(a > 0)) {
+            if (alone && GEOSArea_r(h, x, &a)) alone_m2 += a;
             GEOSGeom_destroy_r(h, x);
+        } else {
+            piece[m++] = x;
+        }
     }
+    *area_m2 = alone_m2;
     if (m == 1) {
-        GEOSArea_r(h, piece[0], area_m2);
+        double a = 0;
+        GEOSArea_r(h, piece[0], &a);
+        *area_m2 += a;
     } else if (m > 1) {
         coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, piece, (unsigned)m);
         if (!coll) {
@@ -344,7 +414,11 @@ hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, doubl
             rc = hl_error(ix->ctx, HL_E_GEOM, "cannot union polygons: %s", hl__geos_last_error(ix->ctx));
             goto done;
         }
-        GEOSArea_r(h, u, area_m2);
+        {
+            double a = 0;
+            GEOSArea_r(h, u, &a);
+            *area_m2 += a;
+        }
     }
 done:
     for (size_t k = 0; k < m; k++) GEOSGeom_destroy_r(h, piece[k]);

@@ -300,6 +300,97 @@ static hl_status parse_num_list(parse_state *st, struct fy_node *v, const char *
     return HL_OK;
 }
 
+static void free_kind_min(hl_plan *pl) {
+    for (size_t i = 0; i < pl->n_service_area_kind_min; i++) {
+        hl_free(pl->service_area_kind_min[i].kind);
+        hl_free(pl->service_area_kind_min[i].min);
+    }
+    hl_free(pl->service_area_kind_min);
+    pl->service_area_kind_min = NULL;
+    pl->n_service_area_kind_min = 0;
+}
+
+/* access.service_areas_min: [15, 30] for every kind, or
+ * {county_hospital: [30, 60], elderly_care: [15]} kind by kind. */
+static hl_status parse_service_area_min(parse_state *st, struct fy_node *v) {
+    hl_plan *pl = st->plan;
+    hl_status rc = HL_OK;
+    if (fy_node_is_sequence(v)) {
+        pl->service_area_min_given = true;
+        rc = parse_num_list(st, v, "access.service_areas_min", 0.1, 1440, &pl->service_area_min,
+                            &pl->n_service_area_min);
+        if (!rc && pl->n_service_area_min > 16)
+            rc = plan_err(st, v, "'access.service_areas_min' gives more than 16 thresholds");
+        return rc;
+    }
+    if (!fy_node_is_mapping(v))
+        return plan_err(st, v,
+                        "'access.service_areas_min' must be a list such as [15, 30, 60] or a mapping such as "
+                        "{county_hospital: [30, 60], elderly_care: [15]}");
+    free_kind_min(pl);
+    {
+        void *it = NULL;
+        struct fy_node_pair *p;
+        size_t cap = 0;
+        while (!rc && (p = fy_node_mapping_iterate(v, &it)) != NULL) {
+            struct hl_plan_kind_min *e;
+            size_t kl;
+            const char *k = key_of(p, &kl);
+            if (!k || !kl) return plan_err(st, v, "'access.service_areas_min' has an empty facility kind");
+            if ((rc = hl_grow(st->ctx, (void **)&pl->service_area_kind_min, &cap, pl->n_service_area_kind_min + 1,
+                              sizeof *pl->service_area_kind_min)))
+                return rc;
+            e = &pl->service_area_kind_min[pl->n_service_area_kind_min++];
+            memset(e, 0, sizeof *e);
+            if (!(e->kind = hl_malloc(st->ctx, kl + 1))) return hl_error(st->ctx, HL_E_NOMEM, "out of memory");
+            memcpy(e->kind, k, kl);
+            e->kind[kl] = '\0';
+            rc = parse_num_list(st, fy_node_pair_value(p), "access.service_areas_min", 0.1, 1440, &e->min, &e->n);
+            if (!rc && e->n > 16)
+                rc = plan_err(st, fy_node_pair_value(p), "'access.service_areas_min' gives %s more than 16 thresholds",
+                              e->kind);
+        }
+    }
+    return rc;
+}
+
+void hl_plan_service_area_min(const hl_plan *plan, const char *kind, double *min, size_t *n) {
+    static const struct {
+        const char *kind;
+        double min[3];
+        size_t n;
+    } LEVEL[] = {
+        {"county_seat", {30, 60}, 2},    {"county_hospital", {30, 60}, 2}, {"township_seat", {15, 30}, 2},
+        {"health_centre", {15, 30}, 2},  {"primary_school", {15, 30}, 2},  {"elderly_care", {15}, 1},
+    };
+    bool wanted = false;
+    *n = 0;
+    for (size_t i = 0; i < plan->n_service_area_kinds && !wanted; i++)
+        wanted = !strcmp(plan->service_area_kinds[i], kind);
+    if (!wanted) return;
+    for (size_t i = 0; i < plan->n_service_area_kind_min; i++)
+        if (!strcmp(plan->service_area_kind_min[i].kind, kind)) {
+            *n = plan->service_area_kind_min[i].n < 16 ? plan->service_area_kind_min[i].n : 16;
+            memcpy(min, plan->service_area_kind_min[i].min, *n * sizeof *min);
+            return;
+        }
+    if (plan->service_area_min_given) {
+        *n = plan->n_service_area_min < 16 ? plan->n_service_area_min : 16;
+        if (*n) memcpy(min, plan->service_area_min, *n * sizeof *min);
+        return;
+    }
+    for (size_t i = 0; i < sizeof LEVEL / sizeof LEVEL[0]; i++)
+        if (!strcmp(LEVEL[i].kind, kind)) {
+            *n = LEVEL[i].n;
+            memcpy(min, LEVEL[i].min, *n * sizeof *min);
+            return;
+        }
+    min[0] = 15;
+    min[1] = 30;
+    min[2] = 60;
+    *n = 3;
+}
+
 static hl_status parse_access(parse_state *st, struct fy_node *n) {
     void *it = NULL;
     struct fy_node_pair *p;
@@ -318,8 +409,7 @@ static hl_status parse_access(parse_state *st, struct fy_node *n) {
             rc = scalar_num(st, v, "access.k_nearest", 1, 100, &x);
             if (!rc) pl->k_nearest = (size_t)x;
         } else if (key_is(k, kl, "service_areas_min"))
-            rc = parse_num_list(st, v, "access.service_areas_min", 0.1, 1440, &pl->service_area_min,
-                                &pl->n_service_area_min);
+            rc = parse_service_area_min(st, v);
         else if (key_is(k, kl, "service_area_kinds")) {
             void *sit = NULL;
             struct fy_node *e;
@@ -596,12 +686,17 @@ hl_status hl_plan_parse(hl_ctx *ctx, const char *text, size_t len, const char *o
         rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
-    if (!plan->service_area_min) {
-        static const double def[] = {15, 30, 60};
-        plan->service_area_min = hl_malloc(ctx, sizeof def);
-        if (!plan->service_area_min) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory"); goto done; }
-        memcpy(plan->service_area_min, def, sizeof def);
-        plan->n_service_area_min = 3;
+    if (!plan->service_area_kinds && plan->n_service_area_kind_min) {
+        /* the kinds of the service_areas_min mapping */
+        size_t nd = plan->n_service_area_kind_min;
+        plan->service_area_kinds = hl_calloc(ctx, nd, sizeof(char *));
+        if (!plan->service_area_kinds) { rc = hl_error(ctx, HL_E_NOMEM, "out of memory"); goto done; }
+        plan->n_service_area_kinds = nd;
+        for (size_t i = 0; i < nd; i++)
+            if (!(plan->service_area_kinds[i] = hl_strdup(ctx, plan->service_area_kind_min[i].kind))) {
+                rc = hl_error(ctx, HL_E_NOMEM, "out of memory");
+                goto done;
+            }
     }
     if (!plan->service_area_kinds) {
         static const char *def[] = {"health_centre", "county_hospital", "primary_school",
@@ -690,6 +785,7 @@ void hl_plan_destroy(hl_plan *plan) {
     for (size_t i = 0; i < plan->n_exclude_ids; i++) hl_free(plan->exclude_ids[i]);
     hl_free(plan->exclude_ids);
     hl_free(plan->service_area_min);
+    free_kind_min(plan);
     for (size_t i = 0; i < plan->n_service_area_kinds; i++) hl_free(plan->service_area_kinds[i]);
     hl_free(plan->service_area_kinds);
     hl_free(plan->path);
