@@ -7,6 +7,7 @@
  * and facilities inside by kind.  A base straddling two villages counts in
  * both (with its full jobs); its area counts only where it lies. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ static const char *FIXED[] = {
 
 typedef struct ov {
     cov *c;
+    hl_ctx *ctx; /* this thread's: messages, allocation, GEOS */
     GEOSContextHandle_t h;
     double *road_box; /* 4 per road: xmin ymin xmax ymax (NAN none) */
     double *pipe_box; /* 4 per water pipe */
@@ -83,7 +85,7 @@ static hl_status names_init(cov *c) {
 
 /* Add one clipped road piece to roads_by_village. */
 static hl_status clip_row(ov *o, size_t r, const GEOSGeometry *piece, const char *code, double len) {
-    hl_ctx *ctx = o->c->ctx;
+    hl_ctx *ctx = o->ctx;
     size_t wsz = 0, row;
     unsigned char *wkb = hl__geom_wkb(ctx, piece, &wsz);
     char buf[128];
@@ -119,7 +121,7 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
             continue;
         x = GEOSPreparedContainsProperly_r(o->h, pp, g) == 1 ? GEOSGeom_clone_r(o->h, g) : GEOSIntersection_r(o->h, P, g);
         if (!x)
-            return hl_error(c->ctx, HL_E_GEOM, "cannot clip a road: %s", hl__geos_last_error(c->ctx));
+            return hl_error(o->ctx, HL_E_GEOM, "cannot clip a road: %s", hl__geos_last_error(o->ctx));
         GEOSLength_r(o->h, x, &len);
         if (len > 0) {
             const hl_road_info *ri = &c->a->roads[r];
@@ -143,7 +145,7 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
         if (!g || !boxes_meet(pb, &o->pipe_box[4 * p]) || GEOSPreparedIntersects_r(o->h, pp, g) != 1)
             continue;
         if (!(x = GEOSIntersection_r(o->h, P, g)))
-            return hl_error(c->ctx, HL_E_GEOM, "cannot clip a pipe");
+            return hl_error(o->ctx, HL_E_GEOM, "cannot clip a pipe");
         GEOSLength_r(o->h, x, &len);
         row[5] += len;
         GEOSGeom_destroy_r(o->h, x);
@@ -228,7 +230,7 @@ static hl_status stats(ov *o, const GEOSGeometry *P, const size_t *members, size
         return HL_OK;
     }
     if (!(pp = GEOSPrepare_r(o->h, P)))
-        return hl_error(c->ctx, HL_E_GEOM, "cannot prepare a polygon");
+        return hl_error(o->ctx, HL_E_GEOM, "cannot prepare a polygon");
     bbox(o->h, P, pb);
     GEOSArea_r(o->h, P, &area);
     row[0] = area / 1e6;
@@ -247,51 +249,54 @@ static hl_status stats(ov *o, const GEOSGeometry *P, const size_t *members, size
     return rc;
 }
 
-static hl_status ov_init(cov *c, ov *o) {
+/* The lookups of one thread, made with its context ctx (borrowed). */
+static hl_status ov_init(cov *c, ov *o, hl_ctx *ctx) {
     size_t nr = hl_layer_count(c->s->roads);
     hl_status rc;
     memset(o, 0, sizeof *o);
     o->c = c;
-    o->h = hl__geos(c->ctx);
-    o->road_box = hl_malloc(c->ctx, 4 * (nr ? nr : 1) * sizeof *o->road_box);
+    o->ctx = ctx;
+    if (!(o->h = hl__geos(ctx)))
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
+    o->road_box = hl_malloc(ctx, 4 * (nr ? nr : 1) * sizeof *o->road_box);
     if (!o->road_box)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
     for (size_t r = 0; r < nr; r++)
         bbox(o->h, hl__layer_geom(c->s->roads, r), &o->road_box[4 * r]);
     {
         /* boxes of pipes and bases too: a province has tens of thousands of
            each, tested against every village */
         size_t np = hl_layer_count(c->s->water_pipes), nb = hl_layer_count(c->s->industry_bases);
-        o->pipe_box = hl_malloc(c->ctx, 4 * (np ? np : 1) * sizeof *o->pipe_box);
-        o->base_box = hl_malloc(c->ctx, 4 * (nb ? nb : 1) * sizeof *o->base_box);
+        o->pipe_box = hl_malloc(ctx, 4 * (np ? np : 1) * sizeof *o->pipe_box);
+        o->base_box = hl_malloc(ctx, 4 * (nb ? nb : 1) * sizeof *o->base_box);
         if (!o->pipe_box || !o->base_box)
-            return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+            return hl_error(ctx, HL_E_NOMEM, "out of memory");
         for (size_t r = 0; r < np; r++)
             bbox(o->h, hl__layer_geom(c->s->water_pipes, r), &o->pipe_box[4 * r]);
         for (size_t r = 0; r < nb; r++)
             bbox(o->h, hl__layer_geom(c->s->industry_bases, r), &o->base_box[4 * r]);
     }
-    if ((rc = hl_boxindex_create(c->ctx, c->s->roads, NULL, &o->road_ix)) ||
-        (rc = hl_boxindex_create(c->ctx, c->s->water_pipes, NULL, &o->pipe_ix)) ||
-        (rc = hl_boxindex_create(c->ctx, c->s->industry_bases, NULL, &o->base_ix)))
+    if ((rc = hl_boxindex_create(ctx, c->s->roads, NULL, &o->road_ix)) ||
+        (rc = hl_boxindex_create(ctx, c->s->water_pipes, NULL, &o->pipe_ix)) ||
+        (rc = hl_boxindex_create(ctx, c->s->industry_bases, NULL, &o->base_ix)))
         return rc;
-    o->fac_ix = hl_calloc(c->ctx, c->acc->n_kinds ? c->acc->n_kinds : 1, sizeof *o->fac_ix);
+    o->fac_ix = hl_calloc(ctx, c->acc->n_kinds ? c->acc->n_kinds : 1, sizeof *o->fac_ix);
     if (!o->fac_ix)
-        return hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        return hl_error(ctx, HL_E_NOMEM, "out of memory");
     for (size_t k = 0; k < c->acc->n_kinds; k++)
-        if ((rc = hl_boxindex_create(c->ctx, c->acc->kinds[k].fac, NULL, &o->fac_ix[k])))
+        if ((rc = hl_boxindex_create(ctx, c->acc->kinds[k].fac, NULL, &o->fac_ix[k])))
             return rc;
-    if ((rc = hl_boxindex_create(c->ctx, c->s->water_service_areas, NULL, &o->water_ix)))
+    if ((rc = hl_boxindex_create(ctx, c->s->water_service_areas, NULL, &o->water_ix)))
         return rc;
     for (size_t i = 0; i < hl_layer_count(c->s->water_service_areas) && !o->has_water; i++)
         o->has_water = hl__layer_geom(c->s->water_service_areas, i) != NULL;
-    if ((rc = hl_table_create(c->ctx, "roads_by_village", HL_GEOM_LINE, &o->clip)))
+    if ((rc = hl_table_create(ctx, "roads_by_village", HL_GEOM_LINE, &o->clip)))
         return rc;
-    if ((rc = hl_table_add_column(c->ctx, o->clip, "road_id", HL_COL_TEXT, &o->c_road)) ||
-        (rc = hl_table_add_column(c->ctx, o->clip, "class", HL_COL_TEXT, &o->c_class)) ||
-        (rc = hl_table_add_column(c->ctx, o->clip, "surface", HL_COL_TEXT, &o->c_surf)) ||
-        (rc = hl_table_add_column(c->ctx, o->clip, "village_code", HL_COL_TEXT, &o->c_code)) ||
-        (rc = hl_table_add_column(c->ctx, o->clip, "len_m", HL_COL_REAL, &o->c_len)))
+    if ((rc = hl_table_add_column(ctx, o->clip, "road_id", HL_COL_TEXT, &o->c_road)) ||
+        (rc = hl_table_add_column(ctx, o->clip, "class", HL_COL_TEXT, &o->c_class)) ||
+        (rc = hl_table_add_column(ctx, o->clip, "surface", HL_COL_TEXT, &o->c_surf)) ||
+        (rc = hl_table_add_column(ctx, o->clip, "village_code", HL_COL_TEXT, &o->c_code)) ||
+        (rc = hl_table_add_column(ctx, o->clip, "len_m", HL_COL_REAL, &o->c_len)))
         return rc;
     return HL_OK;
 }
@@ -311,16 +316,98 @@ static void ov_free(ov *o) {
     hl_free(o->fac_ix);
 }
 
-/* village_overlay: one row per administrative village. */
-static hl_status villages(cov *c, ov *o, double *row) {
+/* ---- villages and townships on two threads -----------------------------
+ *
+ * Every village and township is independent.  Each worker has its own
+ * context (GEOS handle, messages), its own lookups and its own table of
+ * clipped roads; jobs go out in chunks, and each village records where its
+ * clipped roads lie, so the tables are assembled in village order
+ * afterwards and do not depend on the threads. */
+
+#define OV_CHUNK 32
+
+typedef struct ov_run {
+    cov *c;
+    size_t nv, nt, n_jobs; /* villages 0..nv-1, then townships */
+    const size_t *v_start, *v_unit, *t_start, *t_unit; /* origins by village, by township */
+    double *vrow;                                      /* nv x n_ov */
+    unsigned char *clip_owner;                         /* per village: the worker */
+    size_t *clip_first, *clip_n;                       /* its rows in that worker's clip table */
+    size_t next;
+    bool stop;
+    pthread_mutex_t mu;
+} ov_run;
+
+typedef struct ov_worker {
+    ov_run *run;
+    unsigned char id;
+    hl_ctx *own_ctx; /* NULL for the worker on the calling thread */
+    ov o;
+    size_t fail_job; /* the first job that failed, or SIZE_MAX */
+    hl_status rc;
+    char err[512];
+} ov_worker;
+
+static hl_status ov_job(ov_worker *w, size_t j) {
+    ov_run *R = w->run;
+    cov *c = R->c;
+    char buf[128];
+    hl_status rc;
+    if (j < R->nv) {
+        size_t before = hl_table_rows(w->o.clip);
+        rc = stats(&w->o, hl__layer_geom(c->s->villages, j), R->v_unit + R->v_start[j], R->v_start[j + 1] - R->v_start[j],
+                   hl_layer_id(c->s->villages, j, buf, sizeof buf), &R->vrow[j * c->n_ov]);
+        R->clip_owner[j] = w->id;
+        R->clip_first[j] = before;
+        R->clip_n[j] = hl_table_rows(w->o.clip) - before;
+    } else {
+        /* no clipped roads for a township */
+        size_t t = j - R->nv;
+        hl_table *clip = w->o.clip;
+        w->o.clip = NULL;
+        rc = stats(&w->o, hl__layer_geom(c->s->townships, t), R->t_unit + R->t_start[t],
+                   R->t_start[t + 1] - R->t_start[t], NULL, &c->ov_town[t * c->n_ov]);
+        w->o.clip = clip;
+    }
+    return rc;
+}
+
+static void *ov_worker_main(void *arg) {
+    ov_worker *w = arg;
+    ov_run *R = w->run;
+    for (;;) {
+        size_t j0;
+        pthread_mutex_lock(&R->mu);
+        j0 = R->stop ? R->n_jobs : R->next;
+        R->next = j0 + OV_CHUNK < R->n_jobs ? j0 + OV_CHUNK : R->n_jobs;
+        pthread_mutex_unlock(&R->mu);
+        if (j0 >= R->n_jobs) break;
+        for (size_t j = j0; j < j0 + OV_CHUNK && j < R->n_jobs; j++) {
+            hl_status rc = hl_ctx_interrupted(R->c->ctx) ? HL_E_INTERRUPTED : ov_job(w, j);
+            if (rc) {
+                w->rc = rc;
+                w->fail_job = j;
+                snprintf(w->err, sizeof w->err, "%s", hl_ctx_errmsg(w->o.ctx));
+                pthread_mutex_lock(&R->mu);
+                R->stop = true;
+                pthread_mutex_unlock(&R->mu);
+                return NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* village_overlay from the rows the workers computed, and roads_by_village
+ * from their clip tables, both in village order. */
+static hl_status village_tables(cov *c, ov_run *R, ov_worker *wk) {
     const hl_layer *V = c->s->villages;
-    size_t nv = hl_layer_count(V), cc, cn, ct, *cols = NULL;
-    size_t *start = NULL, *unit = NULL;
-    hl_table *t = NULL;
+    size_t cc, cn, ct, *cols = NULL;
+    hl_table *t = NULL, *clip = NULL;
+    const ov *o0 = &wk[0].o;
     hl_status rc;
     char buf[128];
-    if ((rc = hl__group_index(c->ctx, c->acc->origins.n, c->acc->origins.village, nv, &start, &unit)) ||
-        (rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
+    if ((rc = hl_table_create(c->ctx, "village_overlay", HL_GEOM_POLYGON, &t)))
         goto done;
     cols = hl_malloc(c->ctx, c->n_ov * sizeof *cols);
     if (!cols) {
@@ -333,84 +420,157 @@ static hl_status villages(cov *c, ov *o, double *row) {
         goto done;
     for (size_t j = 0; j < c->n_ov && !rc; j++)
         rc = hl_table_add_column(c->ctx, t, c->ov_names[j], HL_COL_REAL, &cols[j]);
-    for (size_t v = 0; v < nv && !rc; v++) {
+    for (size_t v = 0; v < R->nv && !rc; v++) {
         const GEOSGeometry *g = hl__layer_geom(V, v);
         size_t wsz = 0, r, tw = c->s->village_township ? c->s->village_township[v] : SIZE_MAX;
         unsigned char *wkb = g ? hl__geom_wkb(c->ctx, g, &wsz) : NULL;
-        const char *code = hl_layer_id(V, v, buf, sizeof buf);
         rc = hl_table_add_row(c->ctx, t, wkb, wsz, &r);
         if (wkb)
-            GEOSFree_r(o->h, wkb);
+            GEOSFree_r(hl__geos(c->ctx), wkb);
         if (!rc)
-            rc = hl_table_set_text(c->ctx, t, r, cc, code);
+            rc = hl_table_set_text(c->ctx, t, r, cc, hl_layer_id(V, v, buf, sizeof buf));
         if (!rc)
             rc = hl_table_set_text(c->ctx, t, r, cn, hl_layer_value(V, v, "name"));
         if (!rc && tw != SIZE_MAX)
             rc = hl_table_set_text(c->ctx, t, r, ct, hl_layer_id(c->s->townships, tw, buf, sizeof buf));
-        if (!rc)
-            rc = stats(o, g, unit + start[v], start[v + 1] - start[v], hl_layer_id(V, v, buf, sizeof buf), row);
         for (size_t j = 0; j < c->n_ov && !rc; j++)
-            hl_table_set_real(t, r, cols[j], row[j]);
-        if (!rc && (v & 0xFF) == 0xFF)
-            rc = hl_check_interrupt(c->ctx); /* a province has 21,895 villages */
+            hl_table_set_real(t, r, cols[j], R->vrow[v * c->n_ov + j]);
+    }
+    if (!rc)
+        rc = hl_table_create(c->ctx, "roads_by_village", HL_GEOM_LINE, &clip);
+    for (size_t j = 0; j < 5 && !rc; j++)
+        rc = hl_table_add_column(c->ctx, clip, hl_table_column_name(o0->clip, j), hl_table_column_type(o0->clip, j),
+                                 &cc);
+    for (size_t v = 0; v < R->nv && !rc; v++) {
+        const ov *o = &wk[R->clip_owner[v]].o;
+        for (size_t q = R->clip_first[v]; q < R->clip_first[v] + R->clip_n[v] && !rc; q++) {
+            size_t wsz = 0, r;
+            const unsigned char *wkb = hl_table_wkb(o->clip, q, &wsz);
+            rc = hl_table_add_row(c->ctx, clip, wkb, wsz, &r);
+            for (size_t j = 0; j < 4 && !rc; j++)
+                rc = hl_table_set_text(c->ctx, clip, r, j, hl_table_text(o->clip, q, j));
+            if (!rc)
+                hl_table_set_real(clip, r, 4, hl_table_real(o->clip, q, 4));
+        }
     }
     if (!rc) {
         rc = hl__analysis_add_table(c->a, t);
         t = NULL;
     }
+    if (!rc) {
+        rc = hl__analysis_add_table(c->a, clip);
+        clip = NULL;
+    }
 done:
     hl_table_destroy(t);
+    hl_table_destroy(clip);
     hl_free(cols);
-    hl_free(start);
-    hl_free(unit);
     return rc;
 }
 
 hl_status hl__cov_overlay(cov *c) {
     size_t n = c->acc->origins.n, nt = c->n_unit[COV_TOWNSHIP];
-    size_t *start = NULL, *unit = NULL, *all = NULL;
-    double *row = NULL;
-    ov o;
+    size_t nv = c->s->villages ? hl_layer_count(c->s->villages) : 0;
+    size_t *all = NULL, *vs = NULL, *vu = NULL, *ts = NULL, *tu = NULL;
+    ov_run R;
+    ov_worker wk[2];
+    bool mu_ok = false;
     hl_status rc;
-    memset(&o, 0, sizeof o);
-    if ((rc = names_init(c)) || (rc = ov_init(c, &o)))
+    memset(&R, 0, sizeof R);
+    memset(wk, 0, sizeof wk);
+    if ((rc = names_init(c)))
         goto done;
     all = hl_malloc(c->ctx, (n ? n : 1) * sizeof *all);
-    row = hl_calloc(c->ctx, c->n_ov, sizeof *row);
     c->ov_town = hl_calloc(c->ctx, (nt ? nt : 1) * c->n_ov, sizeof *c->ov_town);
     c->ov_county = hl_calloc(c->ctx, c->n_ov, sizeof *c->ov_county);
-    if (!all || !row || !c->ov_town || !c->ov_county) {
+    R.vrow = hl_calloc(c->ctx, (nv ? nv : 1) * c->n_ov, sizeof *R.vrow);
+    R.clip_owner = hl_calloc(c->ctx, nv ? nv : 1, 1);
+    R.clip_first = hl_calloc(c->ctx, nv ? nv : 1, sizeof *R.clip_first);
+    R.clip_n = hl_calloc(c->ctx, nv ? nv : 1, sizeof *R.clip_n);
+    if (!all || !c->ov_town || !c->ov_county || !R.vrow || !R.clip_owner || !R.clip_first || !R.clip_n) {
         rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
         goto done;
     }
-    if (c->s->villages && (rc = villages(c, &o, row)))
+    if ((nv && (rc = hl__group_index(c->ctx, n, c->acc->origins.village, nv, &vs, &vu))) ||
+        (rc = hl__group_index(c->ctx, n, c->acc->origins.township, nt, &ts, &tu)))
         goto done;
-    if (c->s->villages) {
-        rc = hl__analysis_add_table(c->a, o.clip);
-        o.clip = NULL;
-        if (rc)
+    R.c = c;
+    R.nv = nv;
+    R.nt = nt;
+    R.n_jobs = nv + nt;
+    R.v_start = vs;
+    R.v_unit = vu;
+    R.t_start = ts;
+    R.t_unit = tu;
+    if (pthread_mutex_init(&R.mu, NULL) != 0) {
+        rc = hl_error(c->ctx, HL_E_DEP, "cannot create a mutex");
+        goto done;
+    }
+    mu_ok = true;
+    /* two workers, the machine's two cores: one on this thread with the
+       stage's context, one with its own */
+    for (int i = 0; i < 2; i++) {
+        wk[i].run = &R;
+        wk[i].id = (unsigned char)i;
+        wk[i].fail_job = SIZE_MAX;
+    }
+    if (!(wk[1].own_ctx = hl_ctx_create())) {
+        rc = hl_error(c->ctx, HL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = ov_init(c, &wk[0].o, c->ctx)))
+        goto done;
+    if ((rc = ov_init(c, &wk[1].o, wk[1].own_ctx))) {
+        rc = hl_error(c->ctx, rc, "%s", hl_ctx_errmsg(wk[1].own_ctx));
+        goto done;
+    }
+    {
+        pthread_t th;
+        bool started = pthread_create(&th, NULL, ov_worker_main, &wk[1]) == 0;
+        ov_worker_main(&wk[0]);
+        if (started)
+            pthread_join(th, NULL);
+        else
+            ov_worker_main(&wk[1]); /* no thread: the rest on this one */
+    }
+    /* the first failure in job order wins */
+    {
+        ov_worker *f = wk[1].fail_job < wk[0].fail_job ? &wk[1] : &wk[0];
+        if (f->fail_job != SIZE_MAX) {
+            rc = f->rc == HL_E_INTERRUPTED ? hl_check_interrupt(c->ctx) : hl_error(c->ctx, f->rc, "%s", f->err);
+            if (!rc)
+                rc = hl_error(c->ctx, HL_E_INTERRUPTED, "interrupted");
             goto done;
-    } else {
-        hl_table_destroy(o.clip);
-        o.clip = NULL;
+        }
     }
-    if ((rc = hl__group_index(c->ctx, n, c->acc->origins.township, nt, &start, &unit)))
+    if (c->s->villages && (rc = village_tables(c, &R, wk)))
         goto done;
-    for (size_t t = 0; t < nt && !rc; t++) {
-        rc = stats(&o, hl__layer_geom(c->s->townships, t), unit + start[t], start[t + 1] - start[t], NULL,
-                   &c->ov_town[t * c->n_ov]);
-        if (!rc && (t & 0x3F) == 0x3F)
-            rc = hl_check_interrupt(c->ctx);
-    }
+    if ((rc = hl_check_interrupt(c->ctx)))
+        goto done;
     for (size_t i = 0; i < n; i++)
         all[i] = i;
-    if (!rc)
-        rc = stats(&o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, all, n, NULL, c->ov_county);
+    {
+        hl_table *clip = wk[0].o.clip;
+        wk[0].o.clip = NULL;
+        rc = stats(&wk[0].o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, all, n, NULL, c->ov_county);
+        wk[0].o.clip = clip;
+    }
 done:
-    ov_free(&o);
-    hl_free(start);
-    hl_free(unit);
+    for (int i = 0; i < 2; i++) {
+        if (wk[i].o.c)
+            ov_free(&wk[i].o);
+        hl_ctx_destroy(wk[i].own_ctx);
+    }
+    if (mu_ok)
+        pthread_mutex_destroy(&R.mu);
+    hl_free(R.vrow);
+    hl_free(R.clip_owner);
+    hl_free(R.clip_first);
+    hl_free(R.clip_n);
+    hl_free(vs);
+    hl_free(vu);
+    hl_free(ts);
+    hl_free(tu);
     hl_free(all);
-    hl_free(row);
     return rc;
 }
