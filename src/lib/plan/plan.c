@@ -371,7 +371,7 @@ void hl_plan_service_area_min(const hl_plan *plan, const char *kind, double *min
     for (size_t i = 0; i < plan->n_service_area_kind_min; i++)
         if (!strcmp(plan->service_area_kind_min[i].kind, kind)) {
             *n = plan->service_area_kind_min[i].n < 16 ? plan->service_area_kind_min[i].n : 16;
-            memcpy(min, plan->service_area_kind_min[i].min, *n * sizeof *min);
+            if (*n) memcpy(min, plan->service_area_kind_min[i].min, *n * sizeof *min);
             return;
         }
     if (plan->service_area_min_given) {
