@@ -291,7 +291,7 @@ static hl_status parse_num_list(parse_state *st, struct fy_node *v, const char *
     *out = NULL;
     *n_out = 0;
     while ((e = fy_node_sequence_iterate(v, &it)) != NULL) {
-        double x;
+        double x = 0;
         if ((rc = scalar_num(st, e, key, lo, hi, &x))) return rc;
         if ((rc = hl_grow(st->ctx, (void **)out, &cap, n + 1, sizeof **out))) return rc;
         (*out)[n++] = x;
