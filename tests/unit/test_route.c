@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hl/route.h"
+#include "route/route_int.h"
 
 #define INF INFINITY
 #define NONE HL_ROUTE_NONE
@@ -1019,6 +1020,39 @@ static void test_allocation_failures(void **state) {
  * and cutoffs: the reached list must be exactly the nodes with a finite
  * time, ascending, with the same bits, and the isochrone pieces the same
  * array. */
+static int cmp_u32_ref(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The radix sort of reached nodes and edges against qsort: sizes around its
+ * small-input cut-over, values that use 1 to 4 bytes, duplicates. */
+static void test_sort_u32(void **state) {
+    (void)state;
+    static const size_t sizes[] = {0, 1, 2, 63, 64, 65, 257, 5000, 70000};
+    static const uint32_t maxima[] = {1, 255, 256, 65535, 65536, 1u << 24, UINT32_MAX};
+    hl_ctx *ctx = hl_ctx_create();
+    uint64_t x = 12345;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+        for (size_t mi = 0; mi < sizeof maxima / sizeof *maxima; mi++) {
+            size_t n = sizes[si];
+            uint32_t *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
+            assert_non_null(a);
+            assert_non_null(b);
+            for (size_t i = 0; i < n; i++) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                a[i] = maxima[mi] == UINT32_MAX ? (uint32_t)(x >> 32) : (uint32_t)((x >> 33) % ((uint64_t)maxima[mi] + 1));
+                b[i] = a[i];
+            }
+            qsort(b, n, sizeof *b, cmp_u32_ref);
+            assert_int_equal(hl__sort_u32(ctx, a, n), HL_OK);
+            assert_memory_equal(a, b, n * sizeof *a);
+            free(a);
+            free(b);
+        }
+    hl_ctx_destroy(ctx);
+}
+
 static void test_reached_matches_dense(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
@@ -1109,7 +1143,7 @@ int main(void) {
         cmocka_unit_test(test_heap_ties_and_stale),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_allocation_failures),
-        cmocka_unit_test(test_reached_matches_dense),
+        cmocka_unit_test(test_reached_matches_dense), cmocka_unit_test(test_sort_u32),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -289,7 +289,9 @@ void hl_io_quiet(void);
  * row 0 at the top; cell (i, j) spans x0 + i*cell_m .. x0 + (i+1)*cell_m and
  * y_top - (j+1)*cell_m .. y_top - j*cell_m), as little-endian WKB
  * MultiPolygon the caller frees with hl_free (NULL, size 0 when no cell is
- * marked).  Uses GDALPolygonize. */
+ * marked).  Uses GDALPolygonize.  The service areas outline their cells
+ * with the faster hl_geom_mask_polygons; this one stays as the independent
+ * reference its tests compare against. */
 hl_status hl_io_polygonize_mask(hl_ctx *ctx, const uint8_t *mask, size_t nx, size_t ny, double x0, double y_top,
                                 double cell_m, unsigned char **wkb, size_t *wkb_size);
 
