@@ -133,3 +133,12 @@ if rows != want or polys != [("elderly_care", 2.0), ("primary_school", 5.0)]:
     sys.exit(1)
 print("kind-by-kind thresholds: OK")
 PY
+
+# a kind no facility layer has is reported by check (a typing error would draw nothing)
+sed -i 's/service_areas_min: {primary_school: \[5\], elderly_care: \[2\]}/service_areas_min: {primary_school: [5], elderly: [2]}/' "$T/plan.yaml"
+grep -q 'elderly: \[2\]' "$T/plan.yaml"
+"$HL" check "$T/plan.yaml" > "$T/check.out" 2>&1
+grep -q "service areas of 'elderly' (access.service_areas_min), but no facility layer has that kind (the plan's kinds: primary_school, elderly_care)" "$T/check.out" \
+    || { echo "FAIL: no unknown_service_area_kind warning:"; cat "$T/check.out"; exit 1; }
+grep -q "1 warnings in qa_issues" "$T/check.out" || { echo "FAIL: want exactly 1 warning:"; cat "$T/check.out"; exit 1; }
+echo "unknown service-area kind: OK"

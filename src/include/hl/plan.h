@@ -72,6 +72,7 @@ typedef struct hl_plan {
                                     areas; default health_centre, county_hospital, primary_school,
                                     elderly_care, township_seat, county_seat */
     char **service_area_kinds;
+    bool service_area_kinds_given; /* written in the plan, not the default six */
     bool od_matrix;             /* access.od_matrix, default false (it can hold millions of rows) */
     double od_cutoff_min;       /* access.od_cutoff_min, default 60 (0 = none) */
     double small_component_nodes; /* components under this many nodes are islands, default 50 */

@@ -246,6 +246,46 @@ static hl_status attributes(hl_analysis *a) {
     return rc;
 }
 
+/* Service-area kinds the plan names (access.service_area_kinds, or the keys
+ * of an access.service_areas_min mapping) that no facility layer has: a
+ * typing error would otherwise draw nothing, silently. */
+static hl_status service_area_kinds(hl_analysis *a) {
+    const hl_plan *p = a->plan;
+    hl_study *s = a->study;
+    hl_status rc = HL_OK;
+    size_t n = p->n_service_area_kinds + p->n_service_area_kind_min;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *kind = i < p->n_service_area_kinds ? p->service_area_kinds[i]
+                                                        : p->service_area_kind_min[i - p->n_service_area_kinds].kind;
+        bool found = false;
+        char have[512] = "";
+        size_t used = 0;
+        if (i < p->n_service_area_kinds && !p->service_area_kinds_given) continue; /* the default six */
+        if (i >= p->n_service_area_kinds && p->service_area_kinds_given) {
+            bool listed = false; /* checked above already */
+            for (size_t j = 0; j < p->n_service_area_kinds && !listed; j++)
+                listed = !strcmp(p->service_area_kinds[j], kind);
+            if (listed) continue;
+        }
+        for (size_t k = 0; k < s->n_facilities && !found; k++) {
+            const char *fk = hl_layer_kind(s->facilities[k]);
+            found = fk && !strcmp(fk, kind);
+            if (fk && used < sizeof have - 2) {
+                int w = snprintf(have + used, sizeof have - used, "%s%s", used ? ", " : "", fk);
+                used = w < 0 ? used : used + (size_t)w < sizeof have ? used + (size_t)w : sizeof have - 1;
+            }
+        }
+        if (!found)
+            rc = hl_qa_add(a->ctx, a->qa, HL_QA_WARNING, "unknown_service_area_kind", "plan", NULL, kind, false, 0, 0,
+                           NAN,
+                           "the plan asks for service areas of '%s' (access.%s), but no facility layer has that "
+                           "kind (the plan's kinds: %s); none are drawn for it: correct the name or add the layer",
+                           kind, i < p->n_service_area_kinds ? "service_area_kinds" : "service_areas_min",
+                           have[0] ? have : "none");
+    }
+    return rc;
+}
+
 hl_status hl__stage_check(hl_analysis *a) {
     hl_status rc;
     hl_study *s = a->study;
@@ -256,5 +296,6 @@ hl_status hl__stage_check(hl_analysis *a) {
         if ((rc = duplicate_codes(a, s->facilities[k], "id"))) return rc;
     if ((rc = outside_county(a))) return rc;
     if ((rc = attributes(a))) return rc;
+    if ((rc = service_area_kinds(a))) return rc;
     return overlaps_and_gaps(a);
 }

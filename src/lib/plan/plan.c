@@ -412,6 +412,7 @@ static hl_status parse_access(parse_state *st, struct fy_node *n) {
             rc = parse_service_area_min(st, v);
         else if (key_is(k, kl, "service_area_kinds")) {
             void *sit = NULL;
+            pl->service_area_kinds_given = true;
             struct fy_node *e;
             size_t cap = 0;
             rc = HL_OK;
