@@ -144,108 +144,105 @@ static void test_boxindex(void **state) {
     hl_ctx_destroy(ctx);
 }
 
-/* Covered area and point cover against the study-wide union computed the
- * slow way (GEOSUnaryUnion of every polygon, then one intersection): 60
+/* A polygon layer of copies of the n areas, and their study-wide union
+ * computed the slow way (GEOSUnaryUnion of every polygon) into *u; the
+ * caller destroys both and the areas. */
+static hl_layer *areas_layer(hl_ctx *ctx, const char *name, GEOSGeometry **all, int n, GEOSGeometry **u) {
+    GEOSContextHandle_t h = hl__geos(ctx);
+    const char *names[] = {"code"}, *v[] = {"x"};
+    hl_layer *L = NULL;
+    GEOSGeometry *coll;
+    assert_int_equal(hl__layer_create(ctx, name, NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(hl__layer_append(ctx, L, i, GEOSGeom_clone_r(h, all[i]), v), HL_OK);
+    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, all, (unsigned)n); /* takes all */
+    *u = GEOSUnaryUnion_r(h, coll);
+    assert_non_null(*u);
+    GEOSGeom_destroy_r(h, coll);
+    return L;
+}
+
+/* The covered area of P equals the area of P's intersection with the union
+ * u; P is destroyed. */
+static void check_covered_area(hl_boxindex *ix, GEOSContextHandle_t h, const GEOSGeometry *u, GEOSGeometry *P) {
+    double got = -1, want = 0;
+    GEOSGeometry *xg = GEOSIntersection_r(h, P, u);
+    GEOSArea_r(h, xg, &want);
+    assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+    assert_true(fabs(got - want) <= 1e-9 * (1 + want));
+    GEOSGeom_destroy_r(h, xg);
+    GEOSGeom_destroy_r(h, P);
+}
+
+/* Covered area and point cover against the study-wide union: 60
  * overlapping random squares, 40 random query polygons and points. */
 static void test_boxindex_cover(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
     GEOSContextHandle_t h = hl__geos(ctx);
-    const char *names[] = {"code"}, *v[] = {"x"};
-    hl_layer *L = NULL;
+    hl_layer *L;
     hl_boxindex *ix = NULL;
-    GEOSGeometry *all[60], *coll, *u;
+    GEOSGeometry *all[60], *u;
     uint64_t x = 7;
-    assert_int_equal(hl__layer_create(ctx, "areas", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
     for (int i = 0; i < 60; i++) {
         double x0 = rnd01(&x) * 100, y0 = rnd01(&x) * 100, w = 5 + rnd01(&x) * 20;
         all[i] = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w);
-        assert_int_equal(hl__layer_append(ctx, L, i, GEOSGeom_clone_r(h, all[i]), v), HL_OK);
     }
-    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, all, 60);
-    u = GEOSUnaryUnion_r(h, coll);
-    assert_non_null(u);
+    L = areas_layer(ctx, "areas", all, 60, &u);
     assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
     for (int q = 0; q < 40; q++) {
-        double x0 = rnd01(&x) * 110 - 5, y0 = rnd01(&x) * 110 - 5, w = 1 + rnd01(&x) * 30, got = -1, want = 0;
-        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.7);
-        GEOSGeometry *xg = GEOSIntersection_r(h, P, u), *pt;
-        GEOSArea_r(h, xg, &want);
-        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
-        assert_true(fabs(got - want) <= 1e-9 * (1 + want));
+        double x0 = rnd01(&x) * 110 - 5, y0 = rnd01(&x) * 110 - 5, w = 1 + rnd01(&x) * 30;
+        GEOSGeometry *pt;
+        check_covered_area(ix, h, u, GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.7));
         pt = GEOSGeom_createPointFromXY_r(h, x0, y0);
         assert_int_equal(hl_boxindex_covers(ix, x0, y0), GEOSCovers_r(h, u, pt) == 1);
         GEOSGeom_destroy_r(h, pt);
-        GEOSGeom_destroy_r(h, xg);
-        GEOSGeom_destroy_r(h, P);
     }
     hl_boxindex_destroy(ix);
     GEOSGeom_destroy_r(h, u);
-    GEOSGeom_destroy_r(h, coll);
     hl_layer_destroy(L);
     hl_ctx_destroy(ctx);
 }
 
 /* The same on tiles that touch but never overlap (their pieces' areas add
- * without a union) plus one square overlapping two tiles (so a union is
+ * without a union) plus one square overlapping four tiles (so a union is
  * still needed near it), with query polygons wholly inside one tile (the
  * one-feature answer), across tiles, and across the overlapping square. */
 static void test_boxindex_cover_tiles(void **state) {
     (void)state;
     hl_ctx *ctx = hl_ctx_create();
     GEOSContextHandle_t h = hl__geos(ctx);
-    const char *names[] = {"code"}, *v[] = {"x"};
-    hl_layer *L = NULL;
+    hl_layer *L;
     hl_boxindex *ix = NULL;
-    GEOSGeometry *all[26], *coll, *u;
+    GEOSGeometry *all[25], *u;
     uint64_t x = 11;
     int n = 0;
-    assert_int_equal(hl__layer_create(ctx, "tiles", NULL, "test", HL_GEOM_POLYGON, 1, names, &L), HL_OK);
     for (int r = 0; r < 5; r++)
-        for (int c = 0; c < 5; c++) {
-            if (r == 2 && c == 2) continue; /* a gap */
-            all[n] = GEOSGeom_createRectangle_r(h, c * 10.0, r * 10.0, c * 10.0 + 10, r * 10.0 + 10);
-            assert_int_equal(hl__layer_append(ctx, L, n, GEOSGeom_clone_r(h, all[n]), v), HL_OK);
-            n++;
-        }
-    all[n] = GEOSGeom_createRectangle_r(h, 35, 5, 45, 15); /* over four tiles */
-    assert_int_equal(hl__layer_append(ctx, L, n, GEOSGeom_clone_r(h, all[n]), v), HL_OK);
-    n++;
-    coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, all, (unsigned)n);
-    u = GEOSUnaryUnion_r(h, coll);
-    assert_non_null(u);
+        for (int c = 0; c < 5; c++)
+            if (!(r == 2 && c == 2)) /* a gap */
+                all[n++] = GEOSGeom_createRectangle_r(h, c * 10.0, r * 10.0, c * 10.0 + 10, r * 10.0 + 10);
+    all[n++] = GEOSGeom_createRectangle_r(h, 35, 5, 45, 15); /* over four tiles */
+    L = areas_layer(ctx, "tiles", all, n, &u);
     assert_int_equal(hl_boxindex_create(ctx, L, NULL, &ix), HL_OK);
     for (int q = 0; q < 200; q++) {
         double x0 = rnd01(&x) * 55 - 2.5, y0 = rnd01(&x) * 55 - 2.5, w = 0.5 + rnd01(&x) * (q % 3 ? 4 : 25);
-        double got = -1, want = 0;
-        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.6);
-        GEOSGeometry *xg = GEOSIntersection_r(h, P, u);
-        GEOSArea_r(h, xg, &want);
-        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
-        assert_true(fabs(got - want) <= 1e-9 * (1 + want));
-        GEOSGeom_destroy_r(h, xg);
-        GEOSGeom_destroy_r(h, P);
+        check_covered_area(ix, h, u, GEOSGeom_createRectangle_r(h, x0, y0, x0 + w, y0 + w * 0.6));
     }
     {
         /* by hand: inside one tile (2 x 3); half on the gap (5 x 4 on a
            tile); the four tiles under the square, which adds nothing */
-        double got = -1;
-        GEOSGeometry *P = GEOSGeom_createRectangle_r(h, 1, 1, 3, 4);
-        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
-        assert_true(fabs(got - 6.0) < 1e-12);
-        GEOSGeom_destroy_r(h, P);
-        P = GEOSGeom_createRectangle_r(h, 15, 22, 25, 26);
-        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
-        assert_true(fabs(got - 20.0) < 1e-9);
-        GEOSGeom_destroy_r(h, P);
-        P = GEOSGeom_createRectangle_r(h, 30, 0, 50, 20);
-        assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
-        assert_true(fabs(got - 400.0) < 1e-9);
-        GEOSGeom_destroy_r(h, P);
+        static const double box[3][4] = {{1, 1, 3, 4}, {15, 22, 25, 26}, {30, 0, 50, 20}};
+        static const double want[3] = {6.0, 20.0, 400.0}, tol[3] = {1e-12, 1e-9, 1e-9};
+        for (int i = 0; i < 3; i++) {
+            double got = -1;
+            GEOSGeometry *P = GEOSGeom_createRectangle_r(h, box[i][0], box[i][1], box[i][2], box[i][3]);
+            assert_int_equal(hl_boxindex_covered_area(ix, P, &got), HL_OK);
+            assert_true(fabs(got - want[i]) < tol[i]);
+            GEOSGeom_destroy_r(h, P);
+        }
     }
     hl_boxindex_destroy(ix);
     GEOSGeom_destroy_r(h, u);
-    GEOSGeom_destroy_r(h, coll);
     hl_layer_destroy(L);
     hl_ctx_destroy(ctx);
 }

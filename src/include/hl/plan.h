@@ -97,8 +97,11 @@ const hl_plan_layer *hl_plan_find(const hl_plan *plan, const char *role, const c
 /* The source field the plan maps to a canonical field, borrowed; NULL if none. */
 const char *hl_plan_layer_field(const hl_plan_layer *layer, const char *canonical);
 
+/* The most service-area thresholds a kind can have (the plan refuses more). */
+#define HL_PLAN_SA_MAX 16
+
 /* The service-area thresholds of facility kind `kind`, in minutes as the
- * plan gives them (*n of them, at most 16 into min; 0 when the kind gets no
+ * plan gives them (*n of them, at most HL_PLAN_SA_MAX into min; 0 when the kind gets no
  * service areas: not in access.service_area_kinds).  From the plan's
  * mapping entry for the kind, else its one list, else the kind's level in
  * the county-township-village hierarchy (indicators.md): 30 and 60 min for

@@ -789,14 +789,13 @@ static size_t band_parts(const hl_route_piece *pieces, size_t np, const hl_route
  * depend on the number of threads or on which thread ran which facility. */
 
 #define SA_BATCH 128
-#define SA_KIND_MAX 16 /* thresholds per kind */
+#define SA_KIND_MAX HL_PLAN_SA_MAX /* thresholds per kind */
 
 typedef struct sa_shared {
     access_ctx *ac;
-    const double *thr; /* every kind's thresholds together, ascending, s */
-    size_t nthr;       /* result slots per facility: one per threshold */
+    size_t nthr; /* result slots per facility: one per threshold of all kinds together */
     /* per kind (SA_KIND_MAX apart): its own thresholds, ascending, s, and
-       the slot of each in thr */
+       the slot of each among all kinds' thresholds */
     const double *kind_thr;
     const size_t *kind_nthr;
     const uint32_t *kind_slot;
@@ -1105,6 +1104,16 @@ static hl_status sa_worker_init(access_ctx *ac, sa_shared *sh, sa_worker *w) {
     return HL_OK;
 }
 
+/* Insert t into the ascending list v of *n values unless it is there. */
+static void add_sorted_unique(double *v, size_t *n, double t) {
+    size_t j = *n;
+    for (size_t e = 0; e < *n; e++)
+        if (v[e] == t) return;
+    for (; j > 0 && v[j - 1] > t; j--) v[j] = v[j - 1];
+    v[j] = t;
+    (*n)++;
+}
+
 static hl_status service_areas(access_ctx *ac) {
     hl_analysis *a = ac->a;
     hl_ctx *ctx = a->ctx;
@@ -1139,26 +1148,9 @@ static hl_status service_areas(access_ctx *ac) {
         size_t n = 0, q = 0;
         if (!acc->kinds[k].n_fac) continue;
         hl_plan_service_area_min(plan, acc->kinds[k].kind, m, &n);
-        for (size_t i = 0; i < n; i++) {
-            double t = m[i] * 60.0;
-            size_t j = q;
-            bool dup = false;
-            for (size_t e = 0; e < q; e++) dup = dup || kt[e] == t;
-            if (dup) continue;
-            for (; j > 0 && kt[j - 1] > t; j--) kt[j] = kt[j - 1];
-            kt[j] = t;
-            q++;
-        }
+        for (size_t i = 0; i < n; i++) add_sorted_unique(kt, &q, m[i] * 60.0);
         kind_nthr[k] = q;
-        for (size_t i = 0; i < q; i++) {
-            size_t j = nthr;
-            bool dup = false;
-            for (size_t e = 0; e < nthr; e++) dup = dup || thr[e] == kt[i];
-            if (dup) continue;
-            for (; j > 0 && thr[j - 1] > kt[i]; j--) thr[j] = thr[j - 1];
-            thr[j] = kt[i];
-            nthr++;
-        }
+        for (size_t i = 0; i < q; i++) add_sorted_unique(thr, &nthr, kt[i]);
     }
     for (size_t k = 0; k < nk; k++)
         for (size_t i = 0; i < kind_nthr[k]; i++)
@@ -1207,7 +1199,6 @@ static hl_status service_areas(access_ctx *ac) {
                 item_f[n_items++] = (uint32_t)f;
             }
     sh.ac = ac;
-    sh.thr = thr;
     sh.nthr = nthr;
     sh.kind_thr = kind_thr;
     sh.kind_nthr = kind_nthr;

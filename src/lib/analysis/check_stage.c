@@ -246,42 +246,47 @@ static hl_status attributes(hl_analysis *a) {
     return rc;
 }
 
+static bool has_facility_kind(const hl_study *s, const char *kind) {
+    for (size_t k = 0; k < s->n_facilities; k++) {
+        const char *fk = hl_layer_kind(s->facilities[k]);
+        if (fk && !strcmp(fk, kind)) return true;
+    }
+    return false;
+}
+
+static bool listed(char *const *list, size_t n, const char *s) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i], s)) return true;
+    return false;
+}
+
 /* Service-area kinds the plan names (access.service_area_kinds, or the keys
  * of an access.service_areas_min mapping) that no facility layer has: a
- * typing error would otherwise draw nothing, silently. */
+ * typing error would otherwise draw nothing, silently.  The default six
+ * kinds are not the plan's words and are not checked. */
 static hl_status service_area_kinds(hl_analysis *a) {
     const hl_plan *p = a->plan;
-    hl_study *s = a->study;
+    const hl_study *s = a->study;
     hl_status rc = HL_OK;
-    size_t n = p->n_service_area_kinds + p->n_service_area_kind_min;
-    for (size_t i = 0; i < n && !rc; i++) {
-        const char *kind = i < p->n_service_area_kinds ? p->service_area_kinds[i]
-                                                        : p->service_area_kind_min[i - p->n_service_area_kinds].kind;
-        bool found = false;
-        char have[512] = "";
-        size_t used = 0;
-        if (i < p->n_service_area_kinds && !p->service_area_kinds_given) continue; /* the default six */
-        if (i >= p->n_service_area_kinds && p->service_area_kinds_given) {
-            bool listed = false; /* checked above already */
-            for (size_t j = 0; j < p->n_service_area_kinds && !listed; j++)
-                listed = !strcmp(p->service_area_kinds[j], kind);
-            if (listed) continue;
-        }
-        for (size_t k = 0; k < s->n_facilities && !found; k++) {
-            const char *fk = hl_layer_kind(s->facilities[k]);
-            found = fk && !strcmp(fk, kind);
-            if (fk && used < sizeof have - 2) {
-                int w = snprintf(have + used, sizeof have - used, "%s%s", used ? ", " : "", fk);
-                used = w < 0 ? used : used + (size_t)w < sizeof have ? used + (size_t)w : sizeof have - 1;
-            }
-        }
-        if (!found)
+    char have[512] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < s->n_facilities && used < sizeof have; k++) {
+        const char *fk = hl_layer_kind(s->facilities[k]);
+        int w = fk ? snprintf(have + used, sizeof have - used, "%s%s", used ? ", " : "", fk) : 0;
+        if (w > 0) used += (size_t)w;
+    }
+    for (size_t i = 0; i < p->n_service_area_kinds + p->n_service_area_kind_min && !rc; i++) {
+        bool in_list = i < p->n_service_area_kinds;
+        const char *kind = in_list ? p->service_area_kinds[i] : p->service_area_kind_min[i - p->n_service_area_kinds].kind;
+        if (in_list ? !p->service_area_kinds_given
+                    : p->service_area_kinds_given && listed(p->service_area_kinds, p->n_service_area_kinds, kind))
+            continue; /* the default six, or checked in the list already */
+        if (!has_facility_kind(s, kind))
             rc = hl_qa_add(a->ctx, a->qa, HL_QA_WARNING, "unknown_service_area_kind", "plan", NULL, kind, false, 0, 0,
                            NAN,
                            "the plan asks for service areas of '%s' (access.%s), but no facility layer has that "
                            "kind (the plan's kinds: %s); none are drawn for it: correct the name or add the layer",
-                           kind, i < p->n_service_area_kinds ? "service_area_kinds" : "service_areas_min",
-                           have[0] ? have : "none");
+                           kind, in_list ? "service_area_kinds" : "service_areas_min", have[0] ? have : "none");
     }
     return rc;
 }

@@ -41,7 +41,7 @@ typedef struct ov {
     hl_boxindex **fac_ix; /* per facility kind */
     hl_boxindex *water_ix; /* water service areas (no study-wide union) */
     bool has_water;        /* some water service area has a geometry */
-    hl_table *clip; /* roads_by_village, or NULL */
+    hl_table *clip; /* this worker's clipped roads of villages (roads_by_village rows) */
     size_t c_road, c_class, c_surf, c_code, c_len;
 } ov;
 
@@ -104,7 +104,8 @@ static hl_status clip_row(ov *o, size_t r, const GEOSGeometry *piece, const char
     return rc;
 }
 
-/* Road and pipe lengths inside P. */
+/* Road and pipe lengths inside P; with a village code, the clipped roads
+ * also go to roads_by_village. */
 static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometry *pp, const double *pb,
                          const char *code, double *row) {
     cov *c = o->c;
@@ -130,7 +131,7 @@ static hl_status lengths(ov *o, const GEOSGeometry *P, const GEOSPreparedGeometr
                 row[2] += len;
             row[NF + index_of(CLASSES, NC, ri->class_name)] += len;
             row[NF + NC + index_of(SURFACES, NS, ri->surface)] += len;
-            if (o->clip)
+            if (code) /* a village: its clipped roads too */
                 rc = clip_row(o, r, x, code, len);
         }
         GEOSGeom_destroy_r(o->h, x);
@@ -215,7 +216,8 @@ static hl_status contents(ov *o, const GEOSGeometry *P, const GEOSPreparedGeomet
     return HL_OK;
 }
 
-/* All statistics of polygon P into row[0..n_ov-1]. */
+/* All statistics of polygon P into row[0..n_ov-1]; code: the village's,
+ * NULL for a township or the county. */
 static hl_status stats(ov *o, const GEOSGeometry *P, const size_t *members, size_t n_members, const char *code,
                        double *row) {
     cov *c = o->c;
@@ -361,13 +363,9 @@ static hl_status ov_job(ov_worker *w, size_t j) {
         R->clip_first[j] = before;
         R->clip_n[j] = hl_table_rows(w->o.clip) - before;
     } else {
-        /* no clipped roads for a township */
         size_t t = j - R->nv;
-        hl_table *clip = w->o.clip;
-        w->o.clip = NULL;
         rc = stats(&w->o, hl__layer_geom(c->s->townships, t), R->t_unit + R->t_start[t],
                    R->t_start[t + 1] - R->t_start[t], NULL, &c->ov_town[t * c->n_ov]);
-        w->o.clip = clip;
     }
     return rc;
 }
@@ -549,12 +547,7 @@ hl_status hl__cov_overlay(cov *c) {
         goto done;
     for (size_t i = 0; i < n; i++)
         all[i] = i;
-    {
-        hl_table *clip = wk[0].o.clip;
-        wk[0].o.clip = NULL;
-        rc = stats(&wk[0].o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, all, n, NULL, c->ov_county);
-        wk[0].o.clip = clip;
-    }
+    rc = stats(&wk[0].o, c->s->county ? hl__layer_geom(c->s->county, 0) : NULL, all, n, NULL, c->ov_county);
 done:
     for (int i = 0; i < 2; i++) {
         if (wk[i].o.c)

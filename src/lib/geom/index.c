@@ -7,6 +7,15 @@
 #include "geom/geom_int.h"
 #include "layer/layer_int.h"
 
+/* Free a per-feature cache of prepared geometries (n entries, NULL ones
+ * skipped). */
+static void free_prepared(GEOSContextHandle_t h, const GEOSPreparedGeometry **prep, size_t n) {
+    if (!prep) return;
+    for (size_t i = 0; i < n; i++)
+        if (prep[i]) GEOSPreparedGeom_destroy_r(h, prep[i]);
+    hl_free(prep);
+}
+
 struct hl_polyindex {
     hl_ctx *ctx;
     const hl_layer *layer;
@@ -50,11 +59,8 @@ void hl_polyindex_destroy(hl_polyindex *ix) {
     GEOSContextHandle_t h;
     if (!ix) return;
     h = hl__geos(ix->ctx);
-    if (ix->prep)
-        for (size_t i = 0; i < ix->n; i++)
-            if (ix->prep[i]) GEOSPreparedGeom_destroy_r(h, ix->prep[i]);
     if (ix->tree) GEOSSTRtree_destroy_r(h, ix->tree);
-    hl_free(ix->prep);
+    free_prepared(h, ix->prep, ix->n);
     hl_free(ix);
 }
 
@@ -97,15 +103,6 @@ struct hl_nearindex {
     const GEOSPreparedGeometry **prep;
     size_t n;
 };
-
-/* Free a per-feature cache of prepared geometries (n entries, NULL ones
- * skipped). */
-static void free_prepared(GEOSContextHandle_t h, const GEOSPreparedGeometry **prep, size_t n) {
-    if (!prep) return;
-    for (size_t i = 0; i < n; i++)
-        if (prep[i]) GEOSPreparedGeom_destroy_r(h, prep[i]);
-    hl_free(prep);
-}
 
 /* The prepared geometry of feature i, made on first use; NULL if it
  * cannot be (callers fall back to the plain geometry). */
@@ -390,12 +387,13 @@ hl_status hl_boxindex_covered_area(hl_boxindex *ix, const GEOSGeometry *P, doubl
             rc = hl_error(ix->ctx, HL_E_GEOM, "cannot intersect two polygons: %s", hl__geos_last_error(ix->ctx));
             goto done;
         }
-        if (alone || !GEOSArea_r(h, x, &a) || !(a > 0)) {
-            if (alone && GEOSArea_r(h, x, &a)) alone_m2 += a;
-            GEOSGeom_destroy_r(h, x);
-        } else {
+        GEOSArea_r(h, x, &a);
+        if (!alone && a > 0) {
             piece[m++] = x;
+            continue;
         }
+        if (alone) alone_m2 += a;
+        GEOSGeom_destroy_r(h, x);
     }
     *area_m2 = alone_m2;
     if (m == 1) {

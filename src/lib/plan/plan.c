@@ -319,8 +319,8 @@ static hl_status parse_service_area_min(parse_state *st, struct fy_node *v) {
         pl->service_area_min_given = true;
         rc = parse_num_list(st, v, "access.service_areas_min", 0.1, 1440, &pl->service_area_min,
                             &pl->n_service_area_min);
-        if (!rc && pl->n_service_area_min > 16)
-            rc = plan_err(st, v, "'access.service_areas_min' gives more than 16 thresholds");
+        if (!rc && pl->n_service_area_min > HL_PLAN_SA_MAX)
+            rc = plan_err(st, v, "'access.service_areas_min' gives more than %d thresholds", HL_PLAN_SA_MAX);
         return rc;
     }
     if (!fy_node_is_mapping(v))
@@ -346,9 +346,9 @@ static hl_status parse_service_area_min(parse_state *st, struct fy_node *v) {
             memcpy(e->kind, k, kl);
             e->kind[kl] = '\0';
             rc = parse_num_list(st, fy_node_pair_value(p), "access.service_areas_min", 0.1, 1440, &e->min, &e->n);
-            if (!rc && e->n > 16)
-                rc = plan_err(st, fy_node_pair_value(p), "'access.service_areas_min' gives %s more than 16 thresholds",
-                              e->kind);
+            if (!rc && e->n > HL_PLAN_SA_MAX)
+                rc = plan_err(st, fy_node_pair_value(p), "'access.service_areas_min' gives %s more than %d thresholds",
+                              e->kind, HL_PLAN_SA_MAX);
         }
     }
     return rc;
@@ -370,12 +370,12 @@ void hl_plan_service_area_min(const hl_plan *plan, const char *kind, double *min
     if (!wanted) return;
     for (size_t i = 0; i < plan->n_service_area_kind_min; i++)
         if (!strcmp(plan->service_area_kind_min[i].kind, kind)) {
-            *n = plan->service_area_kind_min[i].n < 16 ? plan->service_area_kind_min[i].n : 16;
+            *n = plan->service_area_kind_min[i].n < HL_PLAN_SA_MAX ? plan->service_area_kind_min[i].n : HL_PLAN_SA_MAX;
             if (*n) memcpy(min, plan->service_area_kind_min[i].min, *n * sizeof *min);
             return;
         }
     if (plan->service_area_min_given) {
-        *n = plan->n_service_area_min < 16 ? plan->n_service_area_min : 16;
+        *n = plan->n_service_area_min < HL_PLAN_SA_MAX ? plan->n_service_area_min : HL_PLAN_SA_MAX;
         if (*n) memcpy(min, plan->service_area_min, *n * sizeof *min);
         return;
     }
